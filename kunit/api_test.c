@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the in-kernel API on real tasks' tables: the test's own
+ * kthread (each test case runs in a fresh one, whose table the exit hook
+ * frees) and kthreads the tests start.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+
+#include "../module/internal.h"
+#include "tasklocal_kunit.h"
+
+/* Values are counters' addresses or small integers; destroy counts. */
+struct counts {
+	atomic_t destroyed;
+	atomic_t initial;
+	long last_destroyed;
+	struct completion exit_destroyed;
+	int set_at_exit_err;
+	struct tasklocal_key *set_at_exit_key;
+};
+
+static void counting_destroy(struct tasklocal_key *key, void *value)
+{
+	struct counts *c = tasklocal_key_data(key);
+
+	atomic_inc(&c->destroyed);
+	c->last_destroyed = (long)value;
+}
+
+static void *counting_initial(struct tasklocal_key *key)
+{
+	struct counts *c = tasklocal_key_data(key);
+
+	return (void *)(long)(100 + atomic_inc_return(&c->initial));
+}
+
+static const struct tasklocal_key_ops counting_ops = {
+	.destroy = counting_destroy,
+};
+
+static const struct tasklocal_key_ops initial_ops = {
+	.initial = counting_initial,
+	.destroy = counting_destroy,
+};
+
+static struct counts *counts_new(struct kunit *test)
+{
+	struct counts *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	init_completion(&c->exit_destroyed);
+	return c;
+}
+
+static void key_destroy_action(void *key)
+{
+	tasklocal_key_destroy(key);
+}
+
+static struct tasklocal_key *key_new(struct kunit *test,
+				     const struct tasklocal_key_ops *ops,
+				     struct counts *c)
+{
+	struct tasklocal_key *key = tasklocal_key_create(ops, c);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, key_destroy_action,
+						  key));
+	return key;
+}
+
+static void tasklocal_api_set_get_remove(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &counting_ops, c);
+
+	KUNIT_EXPECT_NULL(test, tasklocal_get(key));
+	KUNIT_EXPECT_EQ(test, 0, tasklocal_set(key, (void *)7L, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)7L, tasklocal_get(key));
+	KUNIT_EXPECT_TRUE(test, tasklocal_remove(key));
+	KUNIT_EXPECT_NULL(test, tasklocal_get(key));
+	KUNIT_EXPECT_FALSE(test, tasklocal_remove(key));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+	KUNIT_EXPECT_EQ(test, 7, c->last_destroyed);
+}
+
+static void tasklocal_api_values_are_per_task(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &counting_ops, c);
+	struct tl_table *t;
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)1L, GFP_KERNEL));
+	rcu_read_lock();
+	t = tl_table_find(current);
+	KUNIT_EXPECT_NOT_NULL(test, t);
+	if (t)
+		KUNIT_EXPECT_EQ(test, current->pid, t->pid);
+	rcu_read_unlock();
+}
+
+static void tasklocal_api_initial_value_stored_once(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &initial_ops, c);
+
+	KUNIT_EXPECT_PTR_EQ(test, (void *)101L, tasklocal_get(key));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)101L, tasklocal_get(key));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->initial));
+	KUNIT_EXPECT_TRUE(test, tasklocal_remove(key));
+	/* After remove, initial() runs again, like Java's get(). */
+	KUNIT_EXPECT_PTR_EQ(test, (void *)102L, tasklocal_get(key));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+}
+
+static void tasklocal_api_destroy_once_on_replace(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &counting_ops, c);
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)1L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)2L, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+	KUNIT_EXPECT_EQ(test, 1, c->last_destroyed);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)2L, tasklocal_get(key));
+}
+
+static void tasklocal_api_destroy_once_on_expunge(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *dying, *other;
+
+	/* dying at home 4, other probing past it from home 4 */
+	dying = tl_key_alloc(&counting_ops, c, 4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dying));
+	other = tl_key_alloc(&counting_ops, c, 4 + 16);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+						key_destroy_action, other));
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(dying, (void *)1L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(other, (void *)2L, GFP_KERNEL));
+	tasklocal_key_put(dying);	/* [4:x][5:other] */
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&c->destroyed));
+	/* get(other) meets the stale entry: the locked path expunges it */
+	KUNIT_EXPECT_PTR_EQ(test, (void *)2L, tasklocal_get(other));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+	KUNIT_EXPECT_EQ(test, 1, c->last_destroyed);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)2L, tasklocal_get(other));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+}
+
+static void tasklocal_api_set_dead_key_fails(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &counting_ops, c);
+
+	tl_key_kill(key);
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			tasklocal_set(key, (void *)1L, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&c->destroyed));
+}
+
+/* A task that sets values, then waits to be stopped (or just exits). */
+struct setter {
+	struct tasklocal_key *key;
+	struct tasklocal_key *key2;
+	long value;
+	int err;
+	bool wait;
+	struct completion ready;
+};
+
+static int setter_fn(void *arg)
+{
+	struct setter *s = arg;
+
+	s->err = tasklocal_set(s->key, (void *)s->value, GFP_KERNEL);
+	if (!s->err && s->key2)
+		s->err = tasklocal_set(s->key2, (void *)(s->value + 1),
+				       GFP_KERNEL);
+	complete(&s->ready);
+	while (s->wait && !kthread_should_stop())
+		msleep(5);
+	return 0;
+}
+
+/* At exit, destroy() also tries to set a value: refused, no new table. */
+static void exit_destroy(struct tasklocal_key *key, void *value)
+{
+	struct counts *c = tasklocal_key_data(key);
+
+	counting_destroy(key, value);
+	if (c->set_at_exit_key && (current->flags & PF_EXITING))
+		c->set_at_exit_err = tasklocal_set(c->set_at_exit_key,
+						   (void *)9L, GFP_ATOMIC);
+	complete(&c->exit_destroyed);
+}
+
+static const struct tasklocal_key_ops exit_ops = {
+	.destroy = exit_destroy,
+};
+
+static void tasklocal_api_exit_hook_frees_table(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &exit_ops, c);
+	struct tasklocal_key *late = key_new(test, &counting_ops, c);
+	struct setter s = { .key = key, .value = 5 };
+	struct task_struct *task;
+
+	c->set_at_exit_key = late;
+	c->set_at_exit_err = 1;
+	init_completion(&s.ready);
+	task = kthread_create(setter_fn, &s, "tasklocal-exit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	get_task_struct(task);
+	wake_up_process(task);
+	KUNIT_ASSERT_NE(test, 0UL,
+			wait_for_completion_timeout(&s.ready, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, 0, s.err);
+	/* The thread returns, exits; its exit hook destroys the value. */
+	KUNIT_EXPECT_NE(test, 0UL,
+			wait_for_completion_timeout(&c->exit_destroyed,
+						    10 * HZ));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+	KUNIT_EXPECT_EQ(test, 5, c->last_destroyed);
+	KUNIT_EXPECT_EQ(test, -ESRCH, c->set_at_exit_err);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, tl_table_find(task));
+	rcu_read_unlock();
+	put_task_struct(task);
+}
+
+static void tasklocal_api_key_destroy_removes_everywhere(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = tasklocal_key_create(&counting_ops, c);
+	struct tasklocal_key *kept = key_new(test, &counting_ops, c);
+	struct setter s[3];
+	struct task_struct *task[3];
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	for (i = 0; i < 3; i++) {
+		s[i] = (struct setter){ .key = key, .key2 = kept,
+					.value = 10 * (i + 1), .wait = true };
+		init_completion(&s[i].ready);
+		task[i] = kthread_run(setter_fn, &s[i], "tasklocal-kd%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
+		KUNIT_ASSERT_NE(test, 0UL,
+				wait_for_completion_timeout(&s[i].ready,
+							    10 * HZ));
+		KUNIT_EXPECT_EQ(test, 0, s[i].err);
+	}
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)1L, GFP_KERNEL));
+
+	tasklocal_key_destroy(key);
+	/* 3 threads' values and ours, gone before destroy returned */
+	KUNIT_EXPECT_EQ(test, 4, atomic_read(&c->destroyed));
+
+	for (i = 0; i < 3; i++)
+		kthread_stop(task[i]);
+}
+
+/*
+ * Another task reads the table under RCU with the seqcount while its
+ * owner sets, grows, kills keys and expunges: no use-after-free, and
+ * every consistent snapshot has entries whose keys are readable.
+ */
+struct reader {
+	struct task_struct *owner;
+	atomic_t stop;
+	unsigned long snapshots;
+	unsigned long overfull;		/* more live entries than slots */
+};
+
+static int reader_fn(void *arg)
+{
+	struct reader *r = arg;
+
+	while (!atomic_read(&r->stop)) {
+		struct tlmap_slots *s;
+		struct tl_table *t;
+		unsigned int seq, i, n;
+
+		rcu_read_lock();
+		t = tl_table_find(r->owner);
+		if (t) {
+			do {
+				seq = read_seqcount_begin(&t->seq);
+				s = rcu_dereference(t->map.slots);
+				n = 0;
+				for (i = 0; i < s->len; i++) {
+					struct tlmap_entry *e =
+						rcu_dereference(s->slot[i]);
+
+					if (e && READ_ONCE(e->key->hash) != ~0u)
+						n++;
+				}
+			} while (read_seqcount_retry(&t->seq, seq));
+			if (n >= s->len)
+				r->overfull++;
+			r->snapshots++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+	return 0;
+}
+
+static void tasklocal_api_concurrent_reader(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *keys[64];
+	struct reader r = { .owner = current };
+	struct task_struct *task;
+	struct tl_table *t;
+	int round, i;
+
+	task = kthread_run(reader_fn, &r, "tasklocal-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < 64; i++) {
+			keys[i] = tasklocal_key_create(&counting_ops, c);
+			KUNIT_ASSERT_FALSE(test, IS_ERR(keys[i]));
+			KUNIT_ASSERT_EQ(test, 0,
+					tasklocal_set(keys[i], (void *)1L,
+						      GFP_KERNEL));
+		}
+		for (i = 0; i < 64; i += 2)	/* half die: stale */
+			tasklocal_key_put(keys[i]);
+		for (i = 1; i < 64; i += 2)	/* gets expunge them */
+			KUNIT_EXPECT_PTR_EQ(test, (void *)1L,
+					    tasklocal_get(keys[i]));
+		for (i = 1; i < 64; i += 2)
+			tasklocal_key_destroy(keys[i]);
+	}
+	atomic_set(&r.stop, 1);
+	kthread_stop(task);
+	KUNIT_EXPECT_GT(test, r.snapshots, 0UL);
+	KUNIT_EXPECT_EQ(test, 0UL, r.overfull);
+
+	/* Stale entries the gets did not meet: sweep them too. */
+	rcu_read_lock();
+	t = tl_table_find(current);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	tl_table_lock(t);
+	tlmap_expunge_all(&t->map);
+	tl_table_unlock(t);
+	KUNIT_EXPECT_EQ(test, 4 * 64, atomic_read(&c->destroyed));
+}
+
+static struct kunit_case tasklocal_api_cases[] = {
+	KUNIT_CASE(tasklocal_api_set_get_remove),
+	KUNIT_CASE(tasklocal_api_values_are_per_task),
+	KUNIT_CASE(tasklocal_api_initial_value_stored_once),
+	KUNIT_CASE(tasklocal_api_destroy_once_on_replace),
+	KUNIT_CASE(tasklocal_api_destroy_once_on_expunge),
+	KUNIT_CASE(tasklocal_api_set_dead_key_fails),
+	KUNIT_CASE(tasklocal_api_exit_hook_frees_table),
+	KUNIT_CASE(tasklocal_api_key_destroy_removes_everywhere),
+	KUNIT_CASE(tasklocal_api_concurrent_reader),
+	{}
+};
+
+struct kunit_suite tasklocal_api_suite = {
+	.name = "tasklocal_api",
+	.test_cases = tasklocal_api_cases,
+};

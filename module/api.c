@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The in-kernel API: get, set and remove on the current task's table.
+ *
+ * Task context only (not from interrupts): "current" must be a task
+ * that owns its table. The owner's get is lock-free under RCU unless it
+ * meets a stale entry, which only the locked path may expunge.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+
+#include "internal.h"
+
+static void *tl_set_initial(struct tasklocal_key *key)
+{
+	void *value = key->ops->initial(key);
+	int err;
+
+	if (IS_ERR(value))
+		return value;
+	err = tasklocal_set(key, value, GFP_KERNEL);
+	if (err) {
+		if (value && key->ops->destroy)
+			key->ops->destroy(key, value);
+		return ERR_PTR(err);
+	}
+	return value;
+}
+
+/**
+ * tasklocal_get() - the current task's value for a key
+ * @key: a live key
+ *
+ * If the task has no value and the key has an initial() op, its result is
+ * stored and returned (Java's setInitialValue()). Without initial(), any
+ * task context, atomic included; with it, process context (may sleep).
+ *
+ * Return: the value (NULL if none), or an ERR_PTR() from initial() or
+ * from storing its value.
+ */
+void *tasklocal_get(struct tasklocal_key *key)
+{
+	struct tlmap_entry *e = NULL;
+	struct tl_table *t;
+	void *value = NULL;
+
+	if (WARN_ON_ONCE(!in_task()))
+		return ERR_PTR(-EINVAL);
+
+	rcu_read_lock();
+	t = tl_table_find(current);
+	if (t) {
+		e = tlmap_lookup(&t->map, &key->mk);
+		if (IS_ERR(e)) {	/* met a stale entry: expunge */
+			tl_table_lock(t);
+			e = tlmap_get_entry(&t->map, &key->mk);
+			tl_table_unlock(t);
+		}
+		if (e)
+			value = e->value;
+	}
+	rcu_read_unlock();
+
+	if (e || !key->ops || !key->ops->initial)
+		return value;
+	might_sleep();
+	return tl_set_initial(key);
+}
+EXPORT_SYMBOL_GPL(tasklocal_get);
+
+/**
+ * tasklocal_set() - set the current task's value for a key
+ * @key: a live key
+ * @value: the value; the table owns it from now on (see
+ *	&tasklocal_key_ops.destroy), unless this fails
+ * @gfp: allocation flags for the entry and, when it grows, the table
+ *
+ * A previous value is destroyed, unless it is @value itself. Task context;
+ * may sleep if @gfp allows.
+ *
+ * Return: 0, -ENOENT if @key is dead, -ESRCH if the task is exiting,
+ * -ENOMEM, or -ENOSPC if the table cannot grow.
+ */
+int tasklocal_set(struct tasklocal_key *key, void *value, gfp_t gfp)
+{
+	struct tlmap_slots *spare = NULL;
+	struct tlmap_entry *e;
+	unsigned int grow_len;
+	struct tl_table *t;
+	int err;
+
+	if (WARN_ON_ONCE(!in_task()))
+		return -EINVAL;
+	if (tlmap_key_dead(&key->mk))
+		return -ENOENT;
+	t = tl_table_current_create(gfp);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	e = tl_entry_alloc(key, value, gfp);
+	if (!e)
+		return -ENOMEM;
+
+	/* The map cannot allocate under its lock: if this insertion may
+	 * grow it, bring the larger slot array along.
+	 */
+	rcu_read_lock();
+	grow_len = tlmap_grow_len(rcu_dereference(t->map.slots),
+				  READ_ONCE(t->map.size));
+	rcu_read_unlock();
+	if (grow_len) {
+		spare = tlmap_slots_alloc(grow_len, gfp);
+		if (!spare) {
+			tl_entry_free_unused(e);
+			return -ENOMEM;
+		}
+	}
+
+	tl_table_lock(t);
+	err = tlmap_set(&t->map, e, &spare);
+	tl_table_unlock(t);
+	if (err)
+		tl_entry_free_unused(e);
+	kvfree(spare);
+	return err;
+}
+EXPORT_SYMBOL_GPL(tasklocal_set);
+
+/**
+ * tasklocal_remove() - remove the current task's value for a key
+ * @key: the key
+ *
+ * The value is destroyed. Any task context.
+ *
+ * Return: true if there was a value.
+ */
+bool tasklocal_remove(struct tasklocal_key *key)
+{
+	struct tl_table *t;
+	bool removed;
+
+	if (WARN_ON_ONCE(!in_task()))
+		return false;
+	rcu_read_lock();
+	t = tl_table_find(current);
+	rcu_read_unlock();
+	if (!t)
+		return false;
+	tl_table_lock(t);
+	removed = tlmap_remove(&t->map, &key->mk);
+	tl_table_unlock(t);
+	return removed;
+}
+EXPORT_SYMBOL_GPL(tasklocal_remove);

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Entries and slot arrays: allocation, and release once a map lets go of
+ * them. Everything a map drops is freed after an RCU grace period, since
+ * lock-free readers (the owner's get, other tasks' inspection) may still
+ * be looking at it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/*
+ * tl_entry_alloc() - a new entry for @key, holding a weak reference to it
+ */
+struct tlmap_entry *
+tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp)
+{
+	struct tlmap_entry *e = kmalloc(sizeof(*e), gfp);
+
+	if (!e)
+		return NULL;
+	e->key = &key->mk;
+	e->value = value;
+	tl_key_weak_get(key);
+	return e;
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_entry_alloc);
+
+/* Free an entry no map ever held; its value stays the caller's. */
+void tl_entry_free_unused(struct tlmap_entry *e)
+{
+	tl_key_weak_put(tl_key_of(e->key));
+	kfree(e);
+}
+
+/* The map let go of @e: destroy its value, drop its weak reference. */
+void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e)
+{
+	struct tasklocal_key *key = tl_key_of(e->key);
+
+	lockdep_assert_held(&map->lock);
+	if (e->value && key->ops && key->ops->destroy)
+		key->ops->destroy(key, e->value);
+	tl_key_weak_put(key);
+	kfree_rcu(e, rcu);
+}
+
+struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp)
+{
+	struct tlmap_slots *s = kvzalloc(struct_size(s, slot, len), gfp);
+
+	if (s)
+		s->len = len;
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_slots_alloc);
+
+void tlmap_slots_retire(struct tlmap_slots *s)
+{
+	kvfree_rcu(s, rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_slots_retire);

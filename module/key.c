@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Keys: a strong count (who keeps the key alive) and a weak count (the
+ * entries pointing at it). A key whose strong count drops to zero is dead:
+ * its entries turn stale. Its memory lives on until the last entry is
+ * gone, then goes after an RCU grace period, since lock-free readers may
+ * still be looking at an entry's key.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+/* ThreadLocal.nextHashCode: successive keys spread over a power of two. */
+static atomic_t tl_next_hash = ATOMIC_INIT(0);
+
+/* Live keys by id. */
+static DEFINE_XARRAY_ALLOC1(tl_keys);
+
+static void tl_key_weak_release(struct kref *weak)
+{
+	struct tasklocal_key *key = container_of(weak, struct tasklocal_key,
+						 weak);
+
+	kfree_rcu(key, rcu);
+}
+
+void tl_key_weak_get(struct tasklocal_key *key)
+{
+	kref_get(&key->weak);
+}
+
+void tl_key_weak_put(struct tasklocal_key *key)
+{
+	kref_put(&key->weak, tl_key_weak_release);
+}
+
+/**
+ * tl_key_kill() - mark a key dead: from now on its entries are stale
+ * @key: the key
+ *
+ * Idempotent. Safe in any context.
+ */
+void tl_key_kill(struct tasklocal_key *key)
+{
+	WRITE_ONCE(key->mk.dead, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_key_kill);
+
+static void tl_key_strong_release(struct kref *strong)
+{
+	struct tasklocal_key *key = container_of(strong, struct tasklocal_key,
+						 strong);
+
+	tl_key_kill(key);
+	xa_erase(&tl_keys, key->id);
+	tl_key_weak_put(key);	/* the reference held while alive */
+}
+
+/*
+ * tl_key_alloc() - create a key with a given hash. Tests use it to lay
+ * out tables slot by slot; everyone else goes through
+ * tasklocal_key_create(), which takes the next hash in sequence.
+ */
+struct tasklocal_key *
+tl_key_alloc(const struct tasklocal_key_ops *ops, void *data, u32 hash)
+{
+	struct tasklocal_key *key;
+	int err;
+
+	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	key->mk.hash = hash;
+	kref_init(&key->strong);
+	kref_init(&key->weak);
+	key->ops = ops;
+	key->data = data;
+	err = xa_alloc(&tl_keys, &key->id, key, xa_limit_31b,
+		       GFP_KERNEL_ACCOUNT);
+	if (err) {
+		kfree(key);
+		return ERR_PTR(err);
+	}
+	return key;
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);
+
+/**
+ * tasklocal_key_create() - create a key
+ * @ops: what to do with the key's values, or NULL (values are then
+ *	plain data, never destroyed)
+ * @data: anything, for the caller (see tasklocal_key_data())
+ *
+ * The key's hash is the next in the sequence Java's ThreadLocal uses
+ * (a counter advanced by 0x61c88647), so consecutive keys spread evenly
+ * over a table. Process context; may sleep.
+ *
+ * Return: the key, holding one strong reference, or ERR_PTR(-ENOMEM).
+ */
+struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,
+					   void *data)
+{
+	u32 hash = atomic_fetch_add(TLMAP_HASH_INCREMENT, &tl_next_hash);
+
+	return tl_key_alloc(ops, data, hash);
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_create);
+
+/**
+ * tasklocal_key_data() - the data pointer given at creation
+ * @key: the key
+ *
+ * Return: the pointer.
+ */
+void *tasklocal_key_data(const struct tasklocal_key *key)
+{
+	return key->data;
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_data);
+
+/**
+ * tasklocal_key_hash() - the key's hash
+ * @key: the key
+ *
+ * Return: the hash; its low bits are the key's home slot in a table.
+ */
+u32 tasklocal_key_hash(const struct tasklocal_key *key)
+{
+	return key->mk.hash;
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_hash);
+
+/**
+ * tasklocal_key_put() - drop a strong reference to a key
+ * @key: the key
+ *
+ * On the last one the key dies: every task's entry for it becomes stale
+ * and is expunged, its value destroyed, as that task's table is next used
+ * (or when the task exits). The key's ops must stay valid until then; a
+ * module that will unload uses tasklocal_key_destroy() instead. Any
+ * context.
+ */
+void tasklocal_key_put(struct tasklocal_key *key)
+{
+	kref_put(&key->strong, tl_key_strong_release);
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_put);
+
+/**
+ * tasklocal_key_destroy() - kill a key and remove its entries everywhere
+ * @key: the key; the caller's strong reference is consumed
+ *
+ * Every task's entry for @key is removed and its value destroyed before
+ * this returns, so the module that owns @key's ops may unload afterwards.
+ * Nobody may use @key concurrently or afterwards. Process context; sleeps
+ * (waits for an RCU grace period).
+ */
+void tasklocal_key_destroy(struct tasklocal_key *key)
+{
+	might_sleep();
+	tl_key_kill(key);
+	tl_tables_remove_key(key);
+	tasklocal_key_put(key);
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_destroy);
+
+int tl_keys_init(void)
+{
+	return 0;
+}
+
+void tl_keys_exit(void)
+{
+	WARN_ON_ONCE(!xa_empty(&tl_keys));
+	xa_destroy(&tl_keys);
+}

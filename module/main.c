@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tasklocal: per-task locals. Module setup, teardown and limits.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+
+#include "internal.h"
+
+unsigned int tl_max_value_size = 4096;
+module_param_named(max_value_size, tl_max_value_size, uint, 0644);
+MODULE_PARM_DESC(max_value_size, "Largest value userspace may set, in bytes (default 4096)");
+
+unsigned int tl_max_entries = 4096;
+module_param_named(max_entries, tl_max_entries, uint, 0644);
+MODULE_PARM_DESC(max_entries, "Entries one task may hold through /dev/tasklocal (default 4096)");
+
+unsigned int tl_max_user_keys = 1024;
+module_param_named(max_user_keys, tl_max_user_keys, uint, 0644);
+MODULE_PARM_DESC(max_user_keys, "Keys one user may own (default 1024)");
+
+unsigned int tl_max_keys = 65536;
+module_param_named(max_keys, tl_max_keys, uint, 0644);
+MODULE_PARM_DESC(max_keys, "Userspace keys in all (default 65536)");
+
+static int __init tasklocal_init(void)
+{
+	int err;
+
+	err = tl_keys_init();
+	if (err)
+		return err;
+	err = tl_tables_init();
+	if (err)
+		goto exit_keys;
+	err = tl_hooks_register();
+	if (err)
+		goto exit_tables;
+	err = tl_dev_register();
+	if (err)
+		goto unregister_hooks;
+	pr_info("loaded: /dev/tasklocal, API %u.%u\n", TASKLOCAL_API_MAJOR,
+		TASKLOCAL_API_MINOR);
+	return 0;
+
+unregister_hooks:
+	tl_hooks_unregister();
+exit_tables:
+	tl_tables_exit();
+exit_keys:
+	tl_keys_exit();
+	return err;
+}
+
+static void __exit tasklocal_exit(void)
+{
+	tl_dev_unregister();
+	tl_hooks_unregister();
+	tl_tables_exit();
+	tl_keys_exit();
+	rcu_barrier();	/* let every deferred free finish */
+}
+
+module_init(tasklocal_init);
+module_exit(tasklocal_exit);
+
+MODULE_AUTHOR("The tasklocal authors");
+MODULE_DESCRIPTION("Per-task locals: a ThreadLocalMap per task, with weak keys");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The registry of tables: task -> table, an RCU hash table.
+ *
+ * A table is created by its own task (on the first set) and freed by the
+ * task-exit hook, or at module unload. Only its own task writes entries
+ * into it; other tasks may remove a destroyed key's entries, and read it
+ * under RCU, retrying on the table's seqcount for a consistent snapshot.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/pid.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static struct rhashtable tl_tables;
+
+static const struct rhashtable_params tl_table_params = {
+	.key_len		= sizeof(struct task_struct *),
+	.key_offset		= offsetof(struct tl_table, task),
+	.head_offset		= offsetof(struct tl_table, node),
+	.automatic_shrinking	= true,
+};
+
+/* Lock a table for writing: its map's lock, and its seqcount for readers. */
+void tl_table_lock(struct tl_table *t)
+{
+	spin_lock(&t->map.lock);
+	write_seqcount_begin(&t->seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_table_lock);
+
+void tl_table_unlock(struct tl_table *t)
+{
+	write_seqcount_end(&t->seq);
+	spin_unlock(&t->map.lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_table_unlock);
+
+/**
+ * tl_table_find() - the table of a task, or NULL
+ * @task: the task
+ *
+ * Call under rcu_read_lock(); the table stays valid until it is dropped.
+ *
+ * Return: the table, or NULL.
+ */
+struct tl_table *tl_table_find(struct task_struct *task)
+{
+	return rhashtable_lookup(&tl_tables, &task, tl_table_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_table_find);
+
+/**
+ * tl_table_current_create() - the current task's table, created if need be
+ * @gfp: allocation flags
+ *
+ * Only the current task creates, and (at exit) frees, its own table, so
+ * the result stays valid for it without RCU.
+ *
+ * Return: the table, ERR_PTR(-ESRCH) once the task is exiting (its exit
+ * hook may have run), or ERR_PTR(-ENOMEM).
+ */
+struct tl_table *tl_table_current_create(gfp_t gfp)
+{
+	struct tlmap_slots *slots;
+	struct tl_table *t;
+	int err;
+
+	rcu_read_lock();
+	t = tl_table_find(current);
+	rcu_read_unlock();
+	if (t)
+		return t;
+	if (current->flags & PF_EXITING)
+		return ERR_PTR(-ESRCH);
+
+	t = kzalloc(sizeof(*t), gfp);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	slots = tlmap_slots_alloc(TLMAP_INITIAL_LEN, gfp);
+	if (!slots) {
+		err = -ENOMEM;
+		goto free_table;
+	}
+	tlmap_init(&t->map, slots);
+	seqcount_spinlock_init(&t->seq, &t->map.lock);
+	t->task = current;
+	t->pid = task_pid_nr(current);
+
+	err = rhashtable_insert_fast(&tl_tables, &t->node, tl_table_params);
+	if (err)
+		goto free_slots;
+	return t;
+
+free_slots:
+	kvfree(slots);
+free_table:
+	kfree(t);
+	return ERR_PTR(err);
+}
+
+/*
+ * tl_table_release() - destroy every value in a table and free it after
+ * a grace period. The table is already out of the registry (or was never
+ * in it). Any context.
+ */
+void tl_table_release(struct tl_table *t)
+{
+	struct tlmap_slots *slots;
+
+	tl_table_lock(t);
+	t->dead = true;
+	tlmap_clear(&t->map);
+	slots = rcu_dereference_protected(t->map.slots,
+					  lockdep_is_held(&t->map.lock));
+	tl_table_unlock(t);
+	tlmap_slots_retire(slots);
+	kfree_rcu(t, rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_table_release);
+
+/**
+ * tl_table_task_exit() - free an exiting task's table
+ * @task: the task, past PF_EXITING: no table is created for it again
+ *
+ * Called from the sched_process_exit tracepoint, preemption disabled.
+ */
+void tl_table_task_exit(struct task_struct *task)
+{
+	struct tl_table *t;
+
+	rcu_read_lock();
+	t = tl_table_find(task);
+	if (t && !rhashtable_remove_fast(&tl_tables, &t->node,
+					 tl_table_params))
+		tl_table_release(t);
+	rcu_read_unlock();
+}
+
+/**
+ * tl_tables_remove_key() - remove a dead key's entries from every table
+ * @key: the key, already dead so that no entry for it is added meanwhile
+ *
+ * Tables being freed by a concurrent exit hook are skipped, and waited
+ * for: on return no value of @key is left anywhere. Sleeps.
+ */
+void tl_tables_remove_key(struct tasklocal_key *key)
+{
+	struct rhashtable_iter iter;
+	struct tl_table *t;
+
+	rhashtable_walk_enter(&tl_tables, &iter);
+	rhashtable_walk_start(&iter);
+	while ((t = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(t)) {
+			if (PTR_ERR(t) == -EAGAIN)
+				continue;	/* resized: may see some twice */
+			break;
+		}
+		tl_table_lock(t);
+		if (!t->dead)
+			tlmap_remove(&t->map, &key->mk);
+		tl_table_unlock(t);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	/* Exit hooks run with preemption disabled: wait for those that
+	 * took a table out of the registry before the walk could see it.
+	 */
+	synchronize_rcu();
+}
+
+int tl_tables_init(void)
+{
+	return rhashtable_init(&tl_tables, &tl_table_params);
+}
+
+static void tl_table_free_at_exit(void *ptr, void *arg)
+{
+	tl_table_release(ptr);
+}
+
+/* Module unload: no hook and no user is left; free every table. */
+void tl_tables_exit(void)
+{
+	rhashtable_free_and_destroy(&tl_tables, tl_table_free_at_exit, NULL);
+}
