@@ -6,7 +6,6 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
 
@@ -140,8 +139,9 @@ static void tasklocal_api_destroy_once_on_expunge(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dying));
 	other = tl_key_alloc(&counting_ops, c, 4 + 16);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
-	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
-						key_destroy_action, other));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, key_destroy_action,
+						  other));
 
 	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(dying, (void *)1L, GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(other, (void *)2L, GFP_KERNEL));
@@ -186,7 +186,7 @@ static int setter_fn(void *arg)
 				       GFP_KERNEL);
 	complete(&s->ready);
 	while (s->wait && !kthread_should_stop())
-		msleep(5);
+		schedule_timeout_interruptible(1);
 	return 0;
 }
 

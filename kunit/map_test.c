@@ -142,7 +142,12 @@ static const char *tm_layout(struct tmap *tm)
 }
 
 #define TM_EXPECT_LAYOUT(tm, want) \
-	KUNIT_EXPECT_STREQ((tm)->test, tm_layout(tm), want)
+	KUNIT_EXPECT_STREQ(test, tm_layout(tm), want)
+
+static unsigned int tm_len(struct tmap *tm)
+{
+	return rcu_dereference_protected(tm->map.slots, 1)->len;
+}
 
 /* Keys 1..n with hashes home, home+16, ...: one run from slot @home. */
 static void tm_run(struct tmap *tm, int first, int last, u32 home)
@@ -371,12 +376,10 @@ static void tasklocal_map_resize_at_threshold(struct kunit *test)
 		tm_key(tm, n, n * TLMAP_HASH_INCREMENT);
 		tm_set(tm, n, n);
 	}
-	KUNIT_EXPECT_EQ(test, 16, rcu_dereference_protected(tm->map.slots,
-							   1)->len);
+	KUNIT_EXPECT_EQ(test, 16, tm_len(tm));
 	tm_key(tm, 10, 10 * TLMAP_HASH_INCREMENT);
 	tm_set(tm, 10, 10);	/* size 10 >= threshold 10: rehash, grow */
-	KUNIT_EXPECT_EQ(test, 32, rcu_dereference_protected(tm->map.slots,
-							   1)->len);
+	KUNIT_EXPECT_EQ(test, 32, tm_len(tm));
 	KUNIT_EXPECT_EQ(test, 21, tm->map.threshold);
 	KUNIT_EXPECT_EQ(test, 10, tm->map.size);
 	KUNIT_EXPECT_EQ(test, 1, tm->map.stats.resizes);
@@ -403,14 +406,12 @@ static void tasklocal_map_rehash_expunges_before_growing(struct kunit *test)
 	tm_kill(tm, 7);
 	tm_key(tm, 10, 10 * TLMAP_HASH_INCREMENT);
 	tm_set(tm, 10, 10);
-	KUNIT_EXPECT_EQ(test, 16, rcu_dereference_protected(tm->map.slots,
-							   1)->len);
+	KUNIT_EXPECT_EQ(test, 16, tm_len(tm));
 	KUNIT_EXPECT_EQ(test, 7, tm->map.size);
 	KUNIT_EXPECT_EQ(test, 0, tm->map.stats.resizes);
 	KUNIT_EXPECT_EQ(test, 1, tm->map.stats.rehashes);
 	KUNIT_EXPECT_EQ(test, 3, tm->destroyed);
-	TM_EXPECT_LAYOUT(tm,
-		"len=16 size=7 | 6:k10 7:k1 8:k8 10:k6 12:k4 14:k2 15:k9");
+	TM_EXPECT_LAYOUT(tm, "len=16 size=7 | 6:k10 7:k1 8:k8 10:k6 12:k4 14:k2 15:k9");
 }
 
 static void tasklocal_map_resize_keeps_every_entry(struct kunit *test)
@@ -423,8 +424,7 @@ static void tasklocal_map_resize_keeps_every_entry(struct kunit *test)
 		tm_key(tm, n, n * TLMAP_HASH_INCREMENT);
 		tm_set(tm, n, n);
 	}
-	KUNIT_EXPECT_EQ(test, 64, rcu_dereference_protected(tm->map.slots,
-							   1)->len);
+	KUNIT_EXPECT_EQ(test, 64, tm_len(tm));
 	KUNIT_EXPECT_EQ(test, 42, tm->map.threshold);
 	KUNIT_EXPECT_EQ(test, 2, tm->map.stats.resizes);
 	KUNIT_EXPECT_EQ(test, 0, tm->destroyed);

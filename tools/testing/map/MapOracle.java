@@ -8,68 +8,73 @@
  * bytes. See replay.c for the script grammar and the output format; this
  * program parses and prints exactly as it does.
  *
- * The map is driven by reflection, so run with
+ * The map is driven by reflection, so run it with
  *   java --add-opens java.base/java.lang=ALL-UNNAMED MapOracle < script
  *
  * Keys are ThreadLocal objects whose final field threadLocalHashCode is
  * overwritten with the script's hash. The oracle holds a strong reference
  * to every live key, so the garbage collector never clears an entry on its
  * own; "kill ID" plays the collector's part by clearing the referent of
- * every entry of that key and dropping the strong reference.
+ * every entry of that key and dropping the strong reference. A killed key
+ * cannot be used again.
  */
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 
 public final class MapOracle {
 	static final int MAX_KEYS = 4096;
+	static final String MAP = "java.lang.ThreadLocal$ThreadLocalMap";
+	static final String ENTRY = MAP + "$Entry";
 
-	/* Reflective handles on the JDK's private members. */
-	static Constructor<?> mapCtor;
+	/* The JDK's private members, made accessible. */
+	static Constructor<?> mapNew;
 	static Method mapSet, mapGetEntry, mapRemove, mapExpungeAll;
 	static Field mapTable, mapSize, mapThreshold, entryValue, keyHash;
 
 	/* Script state, as in replay.c. */
-	static ThreadLocal<?>[] keys = new ThreadLocal<?>[MAX_KEYS];
-	static boolean[] exists = new boolean[MAX_KEYS];
-	static boolean[] dead = new boolean[MAX_KEYS];
-	static IdentityHashMap<ThreadLocal<?>, Integer> keyIds =
-		new IdentityHashMap<>();
-	/* Entry -> id of its key, so stale entries can still be named. */
-	static IdentityHashMap<Object, Integer> entryIds = new IdentityHashMap<>();
+	static ThreadLocal<?>[] keys;
+	static boolean[] exists, dead;
+	static IdentityHashMap<ThreadLocal<?>, Integer> keyIds;
+	/* Entry -> id of its key, so that stale entries can still be named. */
+	static IdentityHashMap<Object, Integer> entryIds;
 	static Object map;
 
-	static void init() throws ReflectiveOperationException {
-		Class<?> mapClass =
-			Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
-		Class<?> entryClass =
-			Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry");
+	static class ScriptError extends Exception {
+		private static final long serialVersionUID = 1L;
 
-		mapCtor = mapClass.getDeclaredConstructor(ThreadLocal.class,
-							  Object.class);
-		mapSet = mapClass.getDeclaredMethod("set", ThreadLocal.class,
-						    Object.class);
-		mapGetEntry = mapClass.getDeclaredMethod("getEntry",
-							 ThreadLocal.class);
-		mapRemove = mapClass.getDeclaredMethod("remove",
-						       ThreadLocal.class);
-		mapExpungeAll = mapClass.getDeclaredMethod("expungeStaleEntries");
+		ScriptError(int lineno, String msg) {
+			super("line " + lineno + ": " + msg);
+		}
+	}
+
+	static void init() throws ReflectiveOperationException {
+		Class<?> mapClass = Class.forName(MAP);
+		Class<?> entryClass = Class.forName(ENTRY);
+		Class<?> tl = ThreadLocal.class;
+
+		mapNew = mapClass.getDeclaredConstructor(tl, Object.class);
+		mapSet = mapClass.getDeclaredMethod("set", tl, Object.class);
+		mapGetEntry = mapClass.getDeclaredMethod("getEntry", tl);
+		mapRemove = mapClass.getDeclaredMethod("remove", tl);
+		mapExpungeAll =
+			mapClass.getDeclaredMethod("expungeStaleEntries");
 		mapTable = mapClass.getDeclaredField("table");
 		mapSize = mapClass.getDeclaredField("size");
 		mapThreshold = mapClass.getDeclaredField("threshold");
 		entryValue = entryClass.getDeclaredField("value");
-		keyHash = ThreadLocal.class.getDeclaredField("threadLocalHashCode");
+		keyHash = tl.getDeclaredField("threadLocalHashCode");
 
-		mapCtor.setAccessible(true);
+		mapNew.setAccessible(true);
 		mapSet.setAccessible(true);
 		mapGetEntry.setAccessible(true);
 		mapRemove.setAccessible(true);
@@ -81,18 +86,10 @@ public final class MapOracle {
 		keyHash.setAccessible(true);
 	}
 
-	static class ScriptError extends Exception {
-		private static final long serialVersionUID = 1L;
-
-		ScriptError(String msg) {
-			super(msg);
-		}
-	}
-
 	/*
-	 * A cursor over one line that reads the way sscanf() does: %s, %d and
-	 * %li (base taken from the prefix, as strtol(..., 0)). Each read
-	 * returns null where sscanf would stop matching.
+	 * A cursor over one line that reads the way sscanf() does: %s, %d
+	 * and %li (the base taken from a 0x or 0 prefix). A read returns null
+	 * where sscanf() would stop matching.
 	 */
 	static final class Cursor {
 		final String s;
@@ -103,8 +100,8 @@ public final class MapOracle {
 		}
 
 		static boolean isSpace(char c) {
-			return c == ' ' || c == '\t' || c == '\n' || c == '\013' ||
-			       c == '\f' || c == '\r';
+			return c == ' ' || c == '\t' || c == '\n' ||
+			       c == '\013' || c == '\f' || c == '\r';
 		}
 
 		static int digit(char c, int base) {
@@ -119,6 +116,10 @@ public final class MapOracle {
 			else
 				return -1;
 			return d < base ? d : -1;
+		}
+
+		boolean at(int i, char c) {
+			return i < s.length() && s.charAt(i) == c;
 		}
 
 		void skipSpace() {
@@ -136,22 +137,24 @@ public final class MapOracle {
 			return pos > start ? s.substring(start, pos) : null;
 		}
 
-		/* base 10, or 0 for C's automatic 0x / 0 prefixes */
+		/* base 10 (%d, %ld), or 0 for C's prefixes (%li) */
 		Long number(int base) {
 			boolean neg = false;
-			long v = 0;
 			int d, ndigits = 0;
+			long v = 0;
 
 			skipSpace();
-			if (pos < s.length() &&
-			    (s.charAt(pos) == '-' || s.charAt(pos) == '+'))
+			if (at(pos, '-') || at(pos, '+'))
 				neg = s.charAt(pos++) == '-';
 			if (base == 0) {
 				base = 10;
-				if (pos < s.length() && s.charAt(pos) == '0') {
+				if (at(pos, '0')) {
 					base = 8;
-					if (pos + 2 < s.length() &&
-					    (s.charAt(pos + 1) | 0x20) == 'x' &&
+					char x = pos + 1 < s.length() ?
+						 s.charAt(pos + 1) : 0;
+
+					if ((x == 'x' || x == 'X') &&
+					    pos + 2 < s.length() &&
 					    digit(s.charAt(pos + 2), 16) >= 0) {
 						base = 16;
 						pos += 2;
@@ -170,96 +173,6 @@ public final class MapOracle {
 		}
 	}
 
-	static int needKey(Long id, int lineno) throws ScriptError {
-		if (id < 0 || id >= MAX_KEYS || !exists[(int)(long)id])
-			throw new ScriptError("line " + lineno + ": no key " + id);
-		if (dead[(int)(long)id])
-			throw new ScriptError("line " + lineno + ": key " + id +
-					      " is dead and cannot be used");
-		return (int)(long)id;
-	}
-
-	static Object[] table() throws ReflectiveOperationException {
-		return (Object[])mapTable.get(map);
-	}
-
-	static Object entryValue(Object e) throws ReflectiveOperationException {
-		return entryValue.get(e);
-	}
-
-	/*
-	 * Learn the key of every live entry, and forget entries that have
-	 * left the table. A stale entry keeps the id learnt while it was live.
-	 */
-	static void learnEntries() throws ReflectiveOperationException {
-		IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
-
-		if (map == null) {
-			entryIds = ids;
-			return;
-		}
-		for (Object o : table()) {
-			if (o == null)
-				continue;
-			Object k = ((Reference<?>)o).get();
-
-			if (k != null)
-				ids.put(o, keyIds.get(k));
-			else if (entryIds.containsKey(o))
-				ids.put(o, entryIds.get(o));
-		}
-		entryIds = ids;
-	}
-
-	static void printState(StringBuilder out)
-		throws ReflectiveOperationException, ScriptError {
-		if (map == null) {
-			out.append("len=0 size=0 threshold=0 |\n");
-			return;
-		}
-		Object[] tab = table();
-
-		out.append("len=").append(tab.length)
-		   .append(" size=").append(mapSize.getInt(map))
-		   .append(" threshold=").append(mapThreshold.getInt(map))
-		   .append(" |");
-		for (Object o : tab) {
-			if (o == null) {
-				out.append(" .");
-				continue;
-			}
-			boolean stale = ((Reference<?>)o).get() == null;
-			Integer id = entryIds.get(o);
-
-			if (id == null)
-				throw new ScriptError("entry of unknown key in table");
-			out.append(stale ? " x" : " k").append(id).append('=')
-			   .append(entryValue(o));
-		}
-		out.append('\n');
-	}
-
-	static void doSet(int id, long value) throws ReflectiveOperationException {
-		if (map == null)
-			map = mapCtor.newInstance(keys[id], (Object)value);
-		else
-			mapSet.invoke(map, keys[id], (Object)value);
-	}
-
-	/* The collector clears the key's referents; the key is gone. */
-	static void doKill(int id) throws ReflectiveOperationException {
-		ThreadLocal<?> k = keys[id];
-
-		if (map != null)
-			for (Object o : table())
-				if (o != null &&
-				    ((Reference<?>)o).get() == k)
-					((Reference<?>)o).clear();
-		keyIds.remove(k);
-		keys[id] = null;
-		dead[id] = true;
-	}
-
 	static void reset() {
 		map = null;
 		keys = new ThreadLocal<?>[MAX_KEYS];
@@ -269,29 +182,126 @@ public final class MapOracle {
 		entryIds = new IdentityHashMap<>();
 	}
 
+	static int needKey(long id, int lineno) throws ScriptError {
+		if (id < 0 || id >= MAX_KEYS || !exists[(int)id])
+			throw new ScriptError(lineno, "no key " + id);
+		if (dead[(int)id])
+			throw new ScriptError(lineno, "key " + id +
+					      " is dead and cannot be used");
+		return (int)id;
+	}
+
+	static Object[] table() throws ReflectiveOperationException {
+		return (Object[])mapTable.get(map);
+	}
+
+	static Object referent(Object entry) {
+		return ((Reference<?>)entry).get();
+	}
+
+	static void newKey(long id, long hash, int lineno)
+		throws ReflectiveOperationException, ScriptError {
+		ThreadLocal<Object> k;
+
+		if (id < 0 || id >= MAX_KEYS || exists[(int)id])
+			throw new ScriptError(lineno, "bad key");
+		k = new ThreadLocal<>();
+		keyHash.setInt(k, (int)hash);	/* (u32)hash */
+		if (keyHash.getInt(k) != (int)hash)
+			throw new ScriptError(lineno,
+					      "cannot set threadLocalHashCode");
+		keys[(int)id] = k;
+		exists[(int)id] = true;
+		keyIds.put(k, (int)id);
+	}
+
+	static void set(int id, long value)
+		throws ReflectiveOperationException {
+		if (map == null)
+			map = mapNew.newInstance(keys[id], (Object)value);
+		else
+			mapSet.invoke(map, keys[id], (Object)value);
+	}
+
+	/* The collector clears the key's referents: the key is gone. */
+	static void kill(int id) throws ReflectiveOperationException {
+		ThreadLocal<?> k = keys[id];
+
+		if (map != null)
+			for (Object e : table())
+				if (e != null && referent(e) == k)
+					((Reference<?>)e).clear();
+		keyIds.remove(k);
+		keys[id] = null;
+		dead[id] = true;
+	}
+
+	/*
+	 * Learn the key of every live entry and forget the entries that have
+	 * left the table. A stale entry keeps the id learnt while it was live.
+	 */
+	static void learnEntries() throws ReflectiveOperationException {
+		IdentityHashMap<Object, Integer> ids = new IdentityHashMap<>();
+		Object k;
+
+		if (map != null) {
+			for (Object e : table()) {
+				if (e == null)
+					continue;
+				k = referent(e);
+				if (k != null)
+					ids.put(e, keyIds.get(k));
+				else if (entryIds.containsKey(e))
+					ids.put(e, entryIds.get(e));
+			}
+		}
+		entryIds = ids;
+	}
+
+	static void printState(StringBuilder out, int lineno)
+		throws ReflectiveOperationException, ScriptError {
+		Object[] tab;
+
+		if (map == null) {
+			out.append("len=0 size=0 threshold=0 |\n");
+			return;
+		}
+		tab = table();
+		out.append("len=").append(tab.length)
+		   .append(" size=").append(mapSize.getInt(map))
+		   .append(" threshold=").append(mapThreshold.getInt(map))
+		   .append(" |");
+		for (Object e : tab) {
+			Integer id;
+
+			if (e == null) {
+				out.append(" .");
+				continue;
+			}
+			id = entryIds.get(e);
+			if (id == null)
+				throw new ScriptError(lineno,
+						      "entry of unknown key");
+			out.append(referent(e) == null ? " x" : " k")
+			   .append(id).append('=').append(entryValue.get(e));
+		}
+		out.append('\n');
+	}
+
 	static void run(String line, int lineno, StringBuilder out)
 		throws ReflectiveOperationException, ScriptError {
 		Cursor c = new Cursor(line);
 		String op = c.word();
-		Long id = null, arg = null;
+		Long id, arg;
 
 		out.append(line).append(" | ");
 		if (op.equals("key") && (id = c.number(10)) != null &&
 		    (arg = c.number(0)) != null) {
-			if (id < 0 || id >= MAX_KEYS || exists[(int)(long)id])
-				throw new ScriptError("line " + lineno + ": bad key");
-			ThreadLocal<Object> k = new ThreadLocal<>();
-
-			keyHash.setInt(k, (int)(long)arg);
-			if (keyHash.getInt(k) != (int)(long)arg)
-				throw new ScriptError("cannot set threadLocalHashCode");
-			keys[(int)(long)id] = k;
-			exists[(int)(long)id] = true;
-			keyIds.put(k, (int)(long)id);
+			newKey(id, arg, lineno);
 			out.append('-');
 		} else if (op.equals("set") && (id = c.number(10)) != null &&
 			   (arg = c.number(10)) != null) {
-			doSet(needKey(id, lineno), arg);
+			set(needKey(id, lineno), arg);
 			out.append('-');
 		} else if (op.equals("get") && (id = c.number(10)) != null) {
 			int i = needKey(id, lineno);
@@ -300,7 +310,7 @@ public final class MapOracle {
 			if (map != null)
 				e = mapGetEntry.invoke(map, keys[i]);
 			if (e != null)
-				out.append(entryValue(e));
+				out.append(entryValue.get(e));
 			else
 				out.append("none");
 		} else if (op.equals("remove") && (id = c.number(10)) != null) {
@@ -310,7 +320,7 @@ public final class MapOracle {
 				mapRemove.invoke(map, keys[i]);
 			out.append('-');
 		} else if (op.equals("kill") && (id = c.number(10)) != null) {
-			doKill(needKey(id, lineno));
+			kill(needKey(id, lineno));
 			out.append('-');
 		} else if (op.equals("expunge")) {
 			if (map != null)
@@ -320,12 +330,12 @@ public final class MapOracle {
 			reset();
 			out.append('-');
 		} else {
-			throw new ScriptError("line " + lineno + ": cannot parse '" +
-					      line + "'");
+			throw new ScriptError(lineno,
+					      "cannot parse '" + line + "'");
 		}
 		learnEntries();
 		out.append(" | ");
-		printState(out);
+		printState(out, lineno);
 	}
 
 	static boolean blank(String line) {
@@ -335,7 +345,8 @@ public final class MapOracle {
 		return true;
 	}
 
-	static void emit(OutputStream os, StringBuilder out) throws IOException {
+	static void emit(OutputStream os, StringBuilder out)
+		throws IOException {
 		os.write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
 		out.setLength(0);
 	}
@@ -344,14 +355,15 @@ public final class MapOracle {
 		OutputStream os = new BufferedOutputStream(
 			new FileOutputStream(FileDescriptor.out), 1 << 16);
 		StringBuilder out = new StringBuilder();
-		int lineno = 0, start = 0;
+		int lineno = 0, start = 0, status = 0;
 		String text;
 
 		init();
-		/* Bytes in, bytes out: only '\n' ends a line, as for fgets(). */
+		reset();
+		/* Bytes in, bytes out; only '\n' ends a line (fgets()). */
 		text = new String(System.in.readAllBytes(),
 				  StandardCharsets.ISO_8859_1);
-		while (start < text.length()) {
+		while (start < text.length() && status == 0) {
 			int end = text.indexOf('\n', start);
 			String line;
 
@@ -360,26 +372,24 @@ public final class MapOracle {
 			line = text.substring(start, end);
 			start = end + 1;
 			lineno++;
-			if (line.isEmpty() || line.charAt(0) == '#' || blank(line))
+			if (line.isEmpty() || line.charAt(0) == '#' ||
+			    blank(line))
 				continue;
 			try {
 				run(line, lineno, out);
 			} catch (ScriptError err) {
-				emit(os, out);
-				os.flush();
 				System.err.println(err.getMessage());
-				System.exit(2);
+				status = 2;
 			} catch (InvocationTargetException err) {
-				emit(os, out);
-				os.flush();
 				System.err.println("line " + lineno + ": " +
 						   err.getCause());
-				System.exit(1);
+				status = 1;
 			}
 			if (out.length() >= 1 << 16)
 				emit(os, out);
 		}
 		emit(os, out);
 		os.flush();
+		System.exit(status);
 	}
 }

@@ -63,8 +63,8 @@ run_both() {
 	local script=$1 name=$2 what=$3
 
 	if ! "$java" --add-opens java.base/java.lang=ALL-UNNAMED \
-		-XX:+UseSerialGC -cp "$build" MapOracle \
-		<"$script" >"$build/$name.java.out" 2>"$build/$name.java.err"; then
+		-XX:+UseSerialGC -cp "$build" MapOracle <"$script" \
+		>"$build/$name.java.out" 2>"$build/$name.java.err"; then
 		echo "difftest: MapOracle failed on $what:" >&2
 		tail -n 20 "$build/$name.java.err" >&2
 		exit 1

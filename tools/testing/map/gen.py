@@ -8,10 +8,11 @@
 # The scenarios are meant to be hard on the table: key hashes collide on
 # purpose (a small range, a few low-bit patterns that collide at every
 # table length up to 128, patterns at the end of the slot array so that
-# runs wrap around), with some from the real ThreadLocal hash sequence;
-# keys die in bunches; the population grows through 16 -> 32 -> 64 -> 128
-# slots so that rehash() expunges and resize() run with stale entries
-# present.
+# runs wrap around, clusters that move away from where keys died), with
+# some from the real ThreadLocal hash sequence; keys die in bunches and
+# are never used again; the population grows through 16 -> 32 -> 64 -> 128
+# slots, or hovers at the threshold while keys die, so that rehash() finds
+# stale entries to expunge before it decides whether to resize().
 #
 # usage: gen.py [--seed S] [--scenarios N]
 
@@ -83,7 +84,8 @@ class Hashes:
         elif kind == 5:
             # a cluster that moves away whenever keys die: the new keys
             # do not land on the stale entries, which stay for rehash()
-            h = rng.getrandbits(25) << 7 | (self.window + rng.randrange(6)) % 128
+            low = (self.window + rng.randrange(6)) % 128
+            h = rng.getrandbits(25) << 7 | low
         else:
             h = rng.getrandbits(32)
         return h

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tasklocal: per-task locals for Linux.
+#
+#   make             build module/tasklocal.ko against KDIR
+#   make tools       build libtasklocal and tlctl
+#   make check       install what is missing, build, run every test in VMs
+#   make demo        boot a VM, load the module, show a tlctl session
+#   make deps        install the Debian packages the above need
+
+STOCK_KVER := $(shell tools/testing/stock-kernel.sh 2>/dev/null)
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR ?= $(RUNNING_KDIR)
+else
+KDIR ?= /lib/modules/$(STOCK_KVER)/build
+endif
+
+all: module
+
+module:
+	@test -e $(KDIR)/Makefile || { echo "Error: no kernel build dir at $(KDIR): set KDIR=, or run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
+
+tools:
+	$(MAKE) -C tools/lib
+	$(MAKE) -C tools/tlctl
+
+deps:
+	tools/testing/deps.sh
+
+check: deps
+	tools/testing/check.sh
+
+demo: deps
+	tools/testing/demo.sh
+
+install: tools
+	$(MAKE) -C tools/lib install
+	$(MAKE) -C tools/tlctl install
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C tools/lib clean
+	$(MAKE) -C tools/tlctl clean
+	rm -rf build
+
+.PHONY: all module tools deps check demo install clean

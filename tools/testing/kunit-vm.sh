@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the KUnit kernel VM: load tasklocal and its KUnit suites,
+# unload both (KUnit results stay in debugfs until then), and print the
+# suites' KTAP as one document between KTAP-BEGIN and KTAP-END.
+
+insmod /lib/tasklocal.ko || exit 1
+insmod /lib/tasklocal_kunit.ko || exit 1
+suites=$(ls -d /sys/kernel/debug/kunit/tasklocal_* 2>/dev/null)
+[ -n "$suites" ] || { echo "no tasklocal KUnit suite ran"; exit 1; }
+{
+	echo "KTAP version 1"
+	echo "1..$(echo "$suites" | wc -l)"
+	i=0
+	for s in $suites; do
+		i=$((i + 1))
+		# each results file is a KTAP document of one suite: keep its
+		# indented body, renumber its top-level result line
+		sed -n 's/^\(    .*\)$/\1/p; s/^\(not \)\{0,1\}ok 1 /\1ok '$i' /p' \
+			"$s/results"
+	done
+} >/tmp/ktap
+rmmod tasklocal_kunit || exit 1
+rmmod tasklocal || exit 1
+echo "KTAP-BEGIN"
+cat /tmp/ktap
+echo "KTAP-END"
