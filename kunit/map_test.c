@@ -459,6 +459,76 @@ static void tasklocal_map_clear_destroys_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 5, tm->destroyed);
 }
 
+static void tasklocal_map_remove_expunges_stale_in_run(struct kunit *test)
+{
+	struct tmap *tm = tm_new(test);
+
+	tm_run(tm, 1, 4, 3);
+	tm_kill(tm, 3);
+	/* [3:k1][4:k2][5:x3][6:k4]: remove k2 expunges x3 on the way */
+	KUNIT_EXPECT_TRUE(test, tm_remove(tm, 2));
+	TM_EXPECT_LAYOUT(tm, "len=16 size=2 | 3:k1 4:k4");
+	KUNIT_EXPECT_EQ(test, 2, tm->destroyed);
+	KUNIT_EXPECT_EQ(test, 1, tm->map.stats.expunged);
+}
+
+static void tasklocal_map_peek_passes_stale_writes_nothing(struct kunit *test)
+{
+	struct tmap *tm = tm_new(test);
+	struct tlmap_entry *e;
+
+	tm_run(tm, 1, 3, 8);
+	tm_kill(tm, 1);
+	/* [8:x1][9:k2][10:k3] */
+	spin_lock(&tm->map.lock);
+	e = tlmap_peek(&tm->map, &tm->keys[3]->mk);
+	spin_unlock(&tm->map.lock);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, 3L, (long)e->value);
+	TM_EXPECT_LAYOUT(tm, "len=16 size=3 | 8:x1 9:k2 10:k3");
+	KUNIT_EXPECT_EQ(test, 0, tm->destroyed);
+}
+
+static void tasklocal_map_insert_fresh_first_free_slot(struct kunit *test)
+{
+	struct tmap *tm = tm_new(test);
+	struct tlmap_entry *e;
+	int n;
+
+	/* As Java's ThreadLocalMap(parentMap): no cleaning, no growth */
+	for (n = 1; n <= 3; n++) {
+		tm_key(tm, n, 15);
+		e = tl_entry_alloc(tm->keys[n], (void *)(long)n, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, e);
+		spin_lock(&tm->map.lock);
+		KUNIT_EXPECT_EQ(test, 0, tlmap_insert_fresh(&tm->map, e));
+		spin_unlock(&tm->map.lock);
+	}
+	TM_EXPECT_LAYOUT(tm, "len=16 size=3 | 0:k2 1:k3 15:k1");
+	KUNIT_EXPECT_EQ(test, 0, tm->map.stats.rehashes);
+}
+
+static bool odd_value(const struct tlmap_entry *e, void *arg)
+{
+	return (long)e->value & 1;
+}
+
+static void tasklocal_map_remove_if_keeps_run_order(struct kunit *test)
+{
+	struct tmap *tm = tm_new(test);
+	unsigned int removed;
+
+	/* One run that wraps: [14:k1][15:k2][0:k3][1:k4][2:k5] */
+	tm_run(tm, 1, 5, 14);
+	spin_lock(&tm->map.lock);
+	removed = tlmap_remove_if(&tm->map, odd_value, NULL);
+	spin_unlock(&tm->map.lock);
+	KUNIT_EXPECT_EQ(test, 3U, removed);
+	TM_EXPECT_LAYOUT(tm, "len=16 size=2 | 14:k2 15:k4");
+	KUNIT_EXPECT_EQ(test, 2, tm_get(tm, 2));
+	KUNIT_EXPECT_EQ(test, 4, tm_get(tm, 4));
+}
+
 static struct kunit_case tasklocal_map_cases[] = {
 	KUNIT_CASE(tasklocal_map_set_home_slot),
 	KUNIT_CASE(tasklocal_map_collision_probes_linearly),
@@ -478,6 +548,10 @@ static struct kunit_case tasklocal_map_cases[] = {
 	KUNIT_CASE(tasklocal_map_resize_keeps_every_entry),
 	KUNIT_CASE(tasklocal_map_expunge_all),
 	KUNIT_CASE(tasklocal_map_clear_destroys_all),
+	KUNIT_CASE(tasklocal_map_remove_expunges_stale_in_run),
+	KUNIT_CASE(tasklocal_map_peek_passes_stale_writes_nothing),
+	KUNIT_CASE(tasklocal_map_insert_fresh_first_free_slot),
+	KUNIT_CASE(tasklocal_map_remove_if_keeps_run_order),
 	{}
 };
 

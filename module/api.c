@@ -31,24 +31,20 @@ static void *tl_set_initial(struct tasklocal_key *key)
 }
 
 /**
- * tasklocal_get() - the current task's value for a key
- * @key: a live key
+ * tl_get_current() - the current task's value for a key, if it has one
+ * @key: the key
+ * @found: set to whether it has one
  *
- * If the task has no value and the key has an initial() op, its result is
- * stored and returned (Java's setInitialValue()). Without initial(), any
- * task context, atomic included; with it, process context (may sleep).
+ * Lock-free under RCU unless a stale entry is in the way: only the
+ * locked getEntry() may expunge it. Any task context.
  *
- * Return: the value (NULL if none), or an ERR_PTR() from initial() or
- * from storing its value.
+ * Return: the value.
  */
-void *tasklocal_get(struct tasklocal_key *key)
+void *tl_get_current(struct tasklocal_key *key, bool *found)
 {
 	struct tlmap_entry *e = NULL;
 	struct tl_table *t;
 	void *value = NULL;
-
-	if (WARN_ON_ONCE(!in_task()))
-		return ERR_PTR(-EINVAL);
 
 	rcu_read_lock();
 	t = tl_table_find(current);
@@ -63,28 +59,66 @@ void *tasklocal_get(struct tasklocal_key *key)
 			value = e->value;
 	}
 	rcu_read_unlock();
+	*found = e;
+	return value;
+}
 
-	if (e || !key->ops || !key->ops->initial)
+/**
+ * tasklocal_get() - the current task's value for a key
+ * @key: a live key
+ *
+ * If the task has no value and the key has an initial() op, its result is
+ * stored and returned (Java's setInitialValue()). Without initial(), any
+ * task context, atomic included; with it, process context (may sleep).
+ *
+ * Return: the value (NULL if none), or an ERR_PTR() from initial() or
+ * from storing its value.
+ */
+void *tasklocal_get(struct tasklocal_key *key)
+{
+	bool found;
+	void *value;
+
+	if (WARN_ON_ONCE(!in_task()))
+		return ERR_PTR(-EINVAL);
+	value = tl_get_current(key, &found);
+	if (found || !key->ops || !key->ops->initial)
 		return value;
 	might_sleep();
 	return tl_set_initial(key);
 }
 EXPORT_SYMBOL_GPL(tasklocal_get);
 
+/* Under the table's lock: may this set go ahead, given @flags? */
+static int tl_set_allowed(struct tl_table *t, struct tasklocal_key *key,
+			  u32 flags)
+{
+	struct tlmap_entry *old = tlmap_peek(&t->map, &key->mk);
+
+	if (old && (flags & TASKLOCAL_SET_CREATE))
+		return -EEXIST;
+	if (!old && (flags & TASKLOCAL_SET_REPLACE))
+		return -ENOENT;
+	if (!old && (flags & TL_SET_LIMITED) &&
+	    t->map.size >= READ_ONCE(tl_max_entries)) {
+		/* stale entries do not count against the limit */
+		tlmap_expunge_all(&t->map);
+		if (t->map.size >= READ_ONCE(tl_max_entries))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
 /**
- * tasklocal_set() - set the current task's value for a key
- * @key: a live key
- * @value: the value; the table owns it from now on (see
- *	&tasklocal_key_ops.destroy), unless this fails
- * @gfp: allocation flags for the entry and, when it grows, the table
+ * tl_set() - set the current task's value for a key
+ * @key: the key
+ * @value: the value; the table owns it unless this fails
+ * @gfp: allocation flags
+ * @flags: TASKLOCAL_SET_CREATE, TASKLOCAL_SET_REPLACE, TL_SET_LIMITED
  *
- * A previous value is destroyed, unless it is @value itself. Task context;
- * may sleep if @gfp allows.
- *
- * Return: 0, -ENOENT if @key is dead, -ESRCH if the task is exiting,
- * -ENOMEM, or -ENOSPC if the table cannot grow.
+ * Return: 0 or a negative errno, with the table unchanged.
  */
-int tasklocal_set(struct tasklocal_key *key, void *value, gfp_t gfp)
+int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags)
 {
 	struct tlmap_slots *spare = NULL;
 	struct tlmap_entry *e;
@@ -92,8 +126,6 @@ int tasklocal_set(struct tasklocal_key *key, void *value, gfp_t gfp)
 	struct tl_table *t;
 	int err;
 
-	if (WARN_ON_ONCE(!in_task()))
-		return -EINVAL;
 	if (tlmap_key_dead(&key->mk))
 		return -ENOENT;
 	t = tl_table_current_create(gfp);
@@ -119,12 +151,34 @@ int tasklocal_set(struct tasklocal_key *key, void *value, gfp_t gfp)
 	}
 
 	tl_table_lock(t);
-	err = tlmap_set(&t->map, e, &spare);
+	err = flags ? tl_set_allowed(t, key, flags) : 0;
+	if (!err)
+		err = tlmap_set(&t->map, e, &spare);
 	tl_table_unlock(t);
 	if (err)
 		tl_entry_free_unused(e);
 	kvfree(spare);
 	return err;
+}
+
+/**
+ * tasklocal_set() - set the current task's value for a key
+ * @key: a live key
+ * @value: the value; the table owns it from now on (see
+ *	&tasklocal_key_ops.destroy), unless this fails
+ * @gfp: allocation flags for the entry and, when it grows, the table
+ *
+ * A previous value is destroyed, unless it is @value itself. Task context;
+ * may sleep if @gfp allows.
+ *
+ * Return: 0, -ENOENT if @key is dead, -ESRCH if the task is exiting,
+ * -ENOMEM, or -ENOSPC if the table cannot grow.
+ */
+int tasklocal_set(struct tasklocal_key *key, void *value, gfp_t gfp)
+{
+	if (WARN_ON_ONCE(!in_task()))
+		return -EINVAL;
+	return tl_set(key, value, gfp, 0);
 }
 EXPORT_SYMBOL_GPL(tasklocal_set);
 

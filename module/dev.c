@@ -1,45 +1,259 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * /dev/tasklocal: the ioctl interface for userspace.
+ *
+ * Each command's structure is copied in once with copy_struct_from_user()
+ * (so a structure may grow at its end), checked for unknown flags and
+ * non-zero reserved fields, handed to the file that does the work, and
+ * copied back out.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
 
-static long tl_ioc_version(void __user *arg)
-{
-	struct tasklocal_version v;
+/* The ABI: fixed sizes, multiples of 8 (see the uapi header). */
+static_assert(sizeof(struct tasklocal_version) == 72);
+static_assert(sizeof(struct tasklocal_key_create) == 112);
+static_assert(sizeof(struct tasklocal_key_delete) == 16);
+static_assert(sizeof(struct tasklocal_key_info) == 96);
+static_assert(sizeof(struct tasklocal_key_list) == 40);
+static_assert(sizeof(struct tasklocal_value) == 32);
+static_assert(sizeof(struct tasklocal_clear) == 8);
+static_assert(sizeof(struct tasklocal_slot) == 104);
+static_assert(sizeof(struct tasklocal_table_dump) == 104);
+static_assert(sizeof(struct tasklocal_task_info) == 40);
+static_assert(sizeof(struct tasklocal_table_list) == 24);
+static_assert(sizeof(struct tasklocal_stats) == 128);
 
-	memset(&v, 0, sizeof(v));
-	v.api_major = TASKLOCAL_API_MAJOR;
-	v.api_minor = TASKLOCAL_API_MINOR;
-	v.features = TASKLOCAL_FEATURE_EXIT_HOOK;
-	v.max_value_size = tl_max_value_size;
-	v.max_entries = tl_max_entries;
-	v.max_user_keys = tl_max_user_keys;
-	v.max_keys = tl_max_keys;
-	v.map_initial_len = TLMAP_INITIAL_LEN;
-	v.hash_increment = TLMAP_HASH_INCREMENT;
-	if (copy_to_user(arg, &v, sizeof(v)))
-		return -EFAULT;
+#define TL_KEY_LIST_MAX		4096	/* keys returned per call */
+
+static bool tl_zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+static long tl_ioc_version(struct tasklocal_version *v)
+{
+	v->api_major = TASKLOCAL_API_MAJOR;
+	v->api_minor = TASKLOCAL_API_MINOR;
+	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
+		      TASKLOCAL_FEATURE_PIDFD;
+	v->max_value_size = READ_ONCE(tl_max_value_size);
+	v->max_entries = READ_ONCE(tl_max_entries);
+	v->max_user_keys = READ_ONCE(tl_max_user_keys);
+	v->max_keys = READ_ONCE(tl_max_keys);
+	v->map_initial_len = TLMAP_INITIAL_LEN;
+	v->hash_increment = TLMAP_HASH_INCREMENT;
 	return 0;
+}
+
+static long tl_ioc_key_create(struct tasklocal_key_create *kc)
+{
+	if (kc->flags & ~TASKLOCAL_KEY_CREATE_MASK ||
+	    !tl_zero(kc->reserved, sizeof(kc->reserved)))
+		return -EINVAL;
+	return tl_ukey_create(kc);
+}
+
+static long tl_ioc_key_delete(struct tasklocal_key_delete *kd)
+{
+	if (kd->flags || kd->reserved)
+		return -EINVAL;
+	return tl_ukey_delete(kd->id);
+}
+
+static long tl_ioc_key_list(struct tasklocal_key_list *kl)
+{
+	struct tasklocal_key_info *info = NULL;
+	u32 room = min_t(u32, kl->count, TL_KEY_LIST_MAX);
+	long err = 0;
+
+	if (kl->reserved)
+		return -EINVAL;
+	if (room) {
+		info = kvcalloc(room, sizeof(*info), GFP_KERNEL);
+		if (!info)
+			return -ENOMEM;
+	}
+	kl->count = tl_keys_list(info, room, kl->start_id, &kl->next_id,
+				 &kl->total);
+	if (kl->count && copy_to_user(u64_to_user_ptr(kl->keys), info,
+				      kl->count * sizeof(*info)))
+		err = -EFAULT;
+	kvfree(info);
+	return err;
+}
+
+static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv)
+{
+	if (uv->reserved)
+		return -EINVAL;
+	switch (nr) {
+	case _IOC_NR(TASKLOCAL_IOC_SET):
+		if (uv->flags & ~TASKLOCAL_SET_MASK ||
+		    (uv->flags & TASKLOCAL_SET_MASK) == TASKLOCAL_SET_MASK)
+			return -EINVAL;
+		return tl_uvalue_set(uv);
+	case _IOC_NR(TASKLOCAL_IOC_GET):
+		if (uv->flags)
+			return -EINVAL;
+		return tl_uvalue_get(uv);
+	default:	/* REMOVE */
+		if (uv->flags || uv->len || uv->value)
+			return -EINVAL;
+		return tl_uvalue_remove(uv);
+	}
+}
+
+static long tl_ioc_clear(struct tasklocal_clear *uc)
+{
+	if (uc->flags)
+		return -EINVAL;
+	return tl_uvalue_clear(uc);
+}
+
+static long tl_ioc_table_dump(struct tasklocal_table_dump *d)
+{
+	u32 who = d->flags & (TASKLOCAL_DUMP_PID | TASKLOCAL_DUMP_PIDFD);
+
+	if (d->flags & ~TASKLOCAL_DUMP_MASK ||
+	    who == (TASKLOCAL_DUMP_PID | TASKLOCAL_DUMP_PIDFD) ||
+	    (!who && d->target) || d->reserved0 ||
+	    !tl_zero(d->reserved, sizeof(d->reserved)))
+		return -EINVAL;
+	return tl_inspect_dump(d);
+}
+
+static long tl_ioc_table_list(struct tasklocal_table_list *l)
+{
+	if (l->flags || l->reserved)
+		return -EINVAL;
+	return tl_inspect_list(l);
+}
+
+union tl_ioc_arg {
+	struct tasklocal_version version;
+	struct tasklocal_key_create key_create;
+	struct tasklocal_key_delete key_delete;
+	struct tasklocal_key_list key_list;
+	struct tasklocal_value value;
+	struct tasklocal_clear clear;
+	struct tasklocal_table_dump dump;
+	struct tasklocal_table_list list;
+	struct tasklocal_stats stats;
+};
+
+/* The size each command's structure has in this version of the ABI. */
+static size_t tl_ioc_size(unsigned int cmd)
+{
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(TASKLOCAL_IOC_VERSION):
+		return sizeof(struct tasklocal_version);
+	case _IOC_NR(TASKLOCAL_IOC_KEY_CREATE):
+		return sizeof(struct tasklocal_key_create);
+	case _IOC_NR(TASKLOCAL_IOC_KEY_DELETE):
+		return sizeof(struct tasklocal_key_delete);
+	case _IOC_NR(TASKLOCAL_IOC_KEY_LIST):
+		return sizeof(struct tasklocal_key_list);
+	case _IOC_NR(TASKLOCAL_IOC_SET):
+	case _IOC_NR(TASKLOCAL_IOC_GET):
+	case _IOC_NR(TASKLOCAL_IOC_REMOVE):
+		return sizeof(struct tasklocal_value);
+	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
+		return sizeof(struct tasklocal_clear);
+	case _IOC_NR(TASKLOCAL_IOC_TABLE_DUMP):
+		return sizeof(struct tasklocal_table_dump);
+	case _IOC_NR(TASKLOCAL_IOC_TABLE_LIST):
+		return sizeof(struct tasklocal_table_list);
+	case _IOC_NR(TASKLOCAL_IOC_STATS):
+		return sizeof(struct tasklocal_stats);
+	default:
+		return 0;
+	}
+}
+
+/* Is @cmd one of ours, with the direction it was defined with? */
+static bool tl_ioc_known(unsigned int cmd, size_t ksize)
+{
+	static const unsigned int cmds[] = {
+		TASKLOCAL_IOC_VERSION, TASKLOCAL_IOC_KEY_CREATE,
+		TASKLOCAL_IOC_KEY_DELETE, TASKLOCAL_IOC_KEY_LIST,
+		TASKLOCAL_IOC_SET, TASKLOCAL_IOC_GET, TASKLOCAL_IOC_REMOVE,
+		TASKLOCAL_IOC_CLEAR, TASKLOCAL_IOC_TABLE_DUMP,
+		TASKLOCAL_IOC_TABLE_LIST, TASKLOCAL_IOC_STATS,
+	};
+	unsigned int i;
+
+	if (_IOC_TYPE(cmd) != TASKLOCAL_IOC_MAGIC || !ksize)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (_IOC_NR(cmds[i]) == _IOC_NR(cmd))
+			return _IOC_DIR(cmds[i]) == _IOC_DIR(cmd);
+	return false;
 }
 
 static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	size_t ksize = tl_ioc_size(cmd);
+	size_t usize = _IOC_SIZE(cmd);
+	union tl_ioc_arg a;
+	long ret;
 
-	switch (cmd) {
-	case TASKLOCAL_IOC_VERSION:
-		return tl_ioc_version(uarg);
-	default:
+	if (!tl_ioc_known(cmd, ksize))
 		return -ENOTTY;
+	/* older, smaller structures than this version's first are not ABI */
+	if (usize < ksize)
+		return -EINVAL;
+	memset(&a, 0, sizeof(a));
+	if (_IOC_DIR(cmd) & _IOC_WRITE) {
+		ret = copy_struct_from_user(&a, ksize, uarg, usize);
+		if (ret)
+			return ret;
 	}
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(TASKLOCAL_IOC_VERSION):
+		ret = tl_ioc_version(&a.version);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_KEY_CREATE):
+		ret = tl_ioc_key_create(&a.key_create);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_KEY_DELETE):
+		ret = tl_ioc_key_delete(&a.key_delete);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_KEY_LIST):
+		ret = tl_ioc_key_list(&a.key_list);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
+		ret = tl_ioc_clear(&a.clear);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_TABLE_DUMP):
+		ret = tl_ioc_table_dump(&a.dump);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_TABLE_LIST):
+		ret = tl_ioc_table_list(&a.list);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_STATS):
+		ret = tl_stats_read(&a.stats);
+		break;
+	default:	/* SET, GET, REMOVE */
+		ret = tl_ioc_value(_IOC_NR(cmd), &a.value);
+		break;
+	}
+
+	/* ERANGE tells the caller the size it needs: copy that out too. */
+	if ((!ret || ret == -ERANGE) && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    copy_to_user(uarg, &a, ksize))
+		ret = -EFAULT;
+	return ret;
 }
 
 static const struct file_operations tl_dev_fops = {

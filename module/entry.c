@@ -26,6 +26,7 @@ tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp)
 	e->key = &key->mk;
 	e->value = value;
 	tl_key_weak_get(key);
+	atomic_long_inc(&tl_stats.entries);
 	return e;
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_entry_alloc);
@@ -34,6 +35,7 @@ EXPORT_SYMBOL_IF_KUNIT(tl_entry_alloc);
 void tl_entry_free_unused(struct tlmap_entry *e)
 {
 	tl_key_weak_put(tl_key_of(e->key));
+	atomic_long_dec(&tl_stats.entries);
 	kfree(e);
 }
 
@@ -46,6 +48,7 @@ void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e)
 	if (e->value && key->ops && key->ops->destroy)
 		key->ops->destroy(key, e->value);
 	tl_key_weak_put(key);
+	atomic_long_dec(&tl_stats.entries);
 	kfree_rcu(e, rcu);
 }
 

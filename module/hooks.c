@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Task lifetime hooks. Tracepoints are not exported to modules by name,
- * so the sched_process_exit tracepoint is looked up among the kernel's
- * and a probe attached to it.
+ * so sched_process_exit (free the task's table) and sched_process_fork
+ * (hand inheritable values to the child) are looked up among the
+ * kernel's tracepoints and probes attached to them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,38 +13,75 @@
 
 #include "internal.h"
 
-static struct tracepoint *tl_tp_exit;
-
 /* Runs in do_exit() after PF_EXITING is set, preemption disabled. */
 static void tl_probe_exit(void *data, struct task_struct *task)
 {
 	tl_table_task_exit(task);
 }
 
+/* Runs in the parent after copy_process(), before the child first runs. */
+static void tl_probe_fork(void *data, struct task_struct *parent,
+			  struct task_struct *child)
+{
+	tl_table_task_fork(parent, child);
+}
+
+static struct tl_hook {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool attached;
+} tl_hooks[] = {
+	{ "sched_process_exit", tl_probe_exit },
+	{ "sched_process_fork", tl_probe_fork },
+};
+
 static void tl_find_tracepoint(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sched_process_exit"))
-		tl_tp_exit = tp;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tl_hooks); i++)
+		if (!strcmp(tp->name, tl_hooks[i].name))
+			tl_hooks[i].tp = tp;
 }
 
 int tl_hooks_register(void)
 {
-	int err;
+	int i, err;
 
 	for_each_kernel_tracepoint(tl_find_tracepoint, NULL);
-	if (!tl_tp_exit) {
-		pr_err("tracepoint sched_process_exit not found\n");
-		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(tl_hooks); i++) {
+		struct tl_hook *h = &tl_hooks[i];
+
+		if (!h->tp) {
+			pr_err("tracepoint %s not found\n", h->name);
+			err = -ENOENT;
+			goto unregister;
+		}
+		err = tracepoint_probe_register(h->tp, h->probe, NULL);
+		if (err) {
+			pr_err("cannot attach to %s: %d\n", h->name, err);
+			goto unregister;
+		}
+		h->attached = true;
 	}
-	err = tracepoint_probe_register(tl_tp_exit, tl_probe_exit, NULL);
-	if (err)
-		pr_err("cannot attach to sched_process_exit: %d\n", err);
+	return 0;
+
+unregister:
+	tl_hooks_unregister();
 	return err;
 }
 
 void tl_hooks_unregister(void)
 {
-	tracepoint_probe_unregister(tl_tp_exit, tl_probe_exit, NULL);
+	int i;
+
+	for (i = ARRAY_SIZE(tl_hooks) - 1; i >= 0; i--) {
+		if (tl_hooks[i].attached)
+			tracepoint_probe_unregister(tl_hooks[i].tp,
+						    tl_hooks[i].probe, NULL);
+		tl_hooks[i].attached = false;
+	}
 	/* No probe may still be running once this returns. */
 	tracepoint_synchronize_unregister();
 }

@@ -6,6 +6,8 @@
 #define _TASKLOCAL_INTERNAL_H
 
 #include <linux/kref.h>
+#include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <linux/rhashtable-types.h>
 #include <linux/seqlock.h>
 #include <linux/tasklocal.h>
@@ -25,8 +27,36 @@ struct tasklocal_key {
 	const struct tasklocal_key_ops *ops;
 	void *data;
 	u32 id;
+	bool user;			/* a struct tl_ukey: made by userspace */
 	struct rcu_head rcu;
 };
+
+/*
+ * A value set from userspace: immutable bytes, shared by reference (the
+ * entries of a task and of its children, a key's initial value, a reader
+ * copying it out).
+ */
+struct tl_value {
+	refcount_t ref;
+	u32 len;
+	struct rcu_head rcu;
+	u8 data[];
+};
+
+/* A key created from userspace. */
+struct tl_ukey {
+	struct tasklocal_key key;	/* first: freed through it */
+	struct list_head node;		/* in tl_ukeys while alive */
+	kuid_t uid;			/* owner */
+	u32 flags;			/* TASKLOCAL_KEY_INHERIT, _FD */
+	struct tl_value *initial;	/* or NULL */
+	char name[TASKLOCAL_NAME_MAX];	/* "" for anonymous keys */
+};
+
+static inline struct tl_ukey *tl_ukey_of(struct tasklocal_key *key)
+{
+	return key->user ? container_of(key, struct tl_ukey, key) : NULL;
+}
 
 /* One task's table, found by task in the registry. */
 struct tl_table {
@@ -49,9 +79,55 @@ int tl_keys_init(void);
 void tl_keys_exit(void);
 struct tasklocal_key *
 tl_key_alloc(const struct tasklocal_key_ops *ops, void *data, u32 hash);
+int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
+		void *data);
 void tl_key_weak_get(struct tasklocal_key *key);
 void tl_key_weak_put(struct tasklocal_key *key);
 void tl_key_kill(struct tasklocal_key *key);
+struct tasklocal_key *tl_key_get_by_id(u64 id);
+void tl_keys_count(u64 *alive, u64 *dead);
+u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
+		 u64 *next_id, u32 *total);
+
+/* api.c */
+#define TL_SET_LIMITED	(1U << 31)	/* max_entries applies */
+void *tl_get_current(struct tasklocal_key *key, bool *found);
+int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags);
+
+/* ukey.c: keys and values from userspace */
+struct tl_value *tl_value_alloc(const void __user *src, u32 len);
+void tl_value_put(struct tl_value *v);
+void tl_ukey_released(struct tasklocal_key *key);
+void tl_ukey_freed(struct tasklocal_key *key);
+int tl_ukey_create(struct tasklocal_key_create *kc);
+int tl_ukey_delete(u64 id);
+void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info);
+struct tl_ukey *tl_ukey_get(u64 id);
+void tl_ukeys_exit(void);
+
+/* uvalue.c: the caller's own table, from userspace */
+int tl_uvalue_set(struct tasklocal_value *uv);
+int tl_uvalue_get(struct tasklocal_value *uv);
+int tl_uvalue_remove(struct tasklocal_value *uv);
+int tl_uvalue_clear(struct tasklocal_clear *uc);
+
+/* inspect.c: other tasks' tables */
+int tl_inspect_dump(struct tasklocal_table_dump *d);
+int tl_inspect_list(struct tasklocal_table_list *l);
+
+/* stats.c */
+struct tl_stats {
+	atomic_long_t tables;
+	atomic_long_t entries;
+	atomic_long_t value_bytes;
+	atomic_long_t user_keys;
+	atomic_long_t tables_created;
+	atomic64_t expunged;		/* of tables freed so far */
+	atomic64_t resizes;		/* of tables freed so far */
+};
+extern struct tl_stats tl_stats;
+void tl_stats_table_freed(struct tl_table *t);
+int tl_stats_read(struct tasklocal_stats *st);
 
 /* entry.c */
 struct tlmap_entry *
@@ -63,6 +139,11 @@ int tl_tables_init(void);
 void tl_tables_exit(void);
 struct tl_table *tl_table_find(struct task_struct *task);
 struct tl_table *tl_table_current_create(gfp_t gfp);
+struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
+				 gfp_t gfp);
+void tl_table_task_fork(struct task_struct *parent,
+			struct task_struct *child);
+int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg);
 void tl_table_lock(struct tl_table *t);
 void tl_table_unlock(struct tl_table *t);
 void tl_tables_remove_key(struct tasklocal_key *key);

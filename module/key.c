@@ -20,11 +20,15 @@ static atomic_t tl_next_hash = ATOMIC_INIT(0);
 /* Live keys by id. */
 static DEFINE_XARRAY_ALLOC1(tl_keys);
 
+/* Keys stay listed (by id) until freed: dead keys with entries left. */
 static void tl_key_weak_release(struct kref *weak)
 {
 	struct tasklocal_key *key = container_of(weak, struct tasklocal_key,
 						 weak);
 
+	xa_erase(&tl_keys, key->id);
+	if (key->user)
+		tl_ukey_freed(key);
 	kfree_rcu(key, rcu);
 }
 
@@ -56,7 +60,8 @@ static void tl_key_strong_release(struct kref *strong)
 						 strong);
 
 	tl_key_kill(key);
-	xa_erase(&tl_keys, key->id);
+	if (key->user)
+		tl_ukey_released(key);
 	tl_key_weak_put(key);	/* the reference held while alive */
 }
 
@@ -74,20 +79,114 @@ tl_key_alloc(const struct tasklocal_key_ops *ops, void *data, u32 hash)
 	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
+	err = tl_key_init(key, ops, data);
+	if (err) {
+		kfree(key);
+		return ERR_PTR(err);
+	}
 	key->mk.hash = hash;
+	return key;
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);
+
+/**
+ * tl_key_init() - set up a zeroed key: one strong reference, next hash
+ * @key: the key, embedded or not
+ * @ops: its ops, or NULL
+ * @data: for the ops
+ *
+ * The key's hash is the next in the sequence Java's ThreadLocal uses
+ * (ThreadLocal.nextHashCode(): a counter advanced by 0x61c88647), so that
+ * consecutive keys spread evenly over a table.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
+		void *data)
+{
+	int err;
+
 	kref_init(&key->strong);
 	kref_init(&key->weak);
 	key->ops = ops;
 	key->data = data;
 	err = xa_alloc(&tl_keys, &key->id, key, xa_limit_31b,
 		       GFP_KERNEL_ACCOUNT);
-	if (err) {
-		kfree(key);
-		return ERR_PTR(err);
-	}
+	if (err)
+		return err;
+	key->mk.hash = atomic_fetch_add(TLMAP_HASH_INCREMENT, &tl_next_hash);
+	return 0;
+}
+
+/**
+ * tl_key_get_by_id() - a strong reference to a live key, by id
+ * @id: the id
+ *
+ * Return: the key, or NULL if there is no live key with that id.
+ */
+struct tasklocal_key *tl_key_get_by_id(u64 id)
+{
+	struct tasklocal_key *key;
+
+	if (id > U32_MAX)
+		return NULL;
+	rcu_read_lock();
+	key = xa_load(&tl_keys, id);
+	if (key && !kref_get_unless_zero(&key->strong))
+		key = NULL;
+	rcu_read_unlock();
 	return key;
 }
-EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);
+
+static void tl_key_info(struct tasklocal_key *key,
+			struct tasklocal_key_info *info)
+{
+	bool dead = tlmap_key_dead(&key->mk);
+
+	memset(info, 0, sizeof(*info));
+	info->id = key->id;
+	info->hash = key->mk.hash;
+	info->entries = kref_read(&key->weak) - (dead ? 0 : 1);
+	if (dead)
+		info->flags |= TASKLOCAL_KEY_DEAD;
+	if (key->user)
+		tl_ukey_info(key, info);
+	else
+		info->flags |= TASKLOCAL_KEY_KERNEL;
+}
+
+/**
+ * tl_keys_list() - describe keys in id order
+ * @info: where to
+ * @room: how many fit there
+ * @start_id: the first id to consider
+ * @next_id: set to the id to continue from, or 0 when all were listed
+ * @total: set to the number of keys there are
+ *
+ * Return: how many were described.
+ */
+u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
+		 u64 *next_id, u32 *total)
+{
+	struct tasklocal_key *key;
+	unsigned long id;
+	u32 n = 0, all = 0;
+
+	*next_id = 0;
+	rcu_read_lock();
+	xa_for_each(&tl_keys, id, key) {
+		all++;
+		if (id < start_id)
+			continue;
+		if (n < room)
+			tl_key_info(key, &info[n++]);
+		else if (!*next_id)
+			*next_id = id;
+	}
+	rcu_read_unlock();
+	*total = all;
+	return n;
+}
 
 /**
  * tasklocal_key_create() - create a key
@@ -104,9 +203,17 @@ EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);
 struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,
 					   void *data)
 {
-	u32 hash = atomic_fetch_add(TLMAP_HASH_INCREMENT, &tl_next_hash);
+	struct tasklocal_key *key = kzalloc(sizeof(*key), GFP_KERNEL);
+	int err;
 
-	return tl_key_alloc(ops, data, hash);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	err = tl_key_init(key, ops, data);
+	if (err) {
+		kfree(key);
+		return ERR_PTR(err);
+	}
+	return key;
 }
 EXPORT_SYMBOL_GPL(tasklocal_key_create);
 
@@ -167,6 +274,24 @@ void tasklocal_key_destroy(struct tasklocal_key *key)
 	tasklocal_key_put(key);
 }
 EXPORT_SYMBOL_GPL(tasklocal_key_destroy);
+
+/* How many keys are alive, and dead with entries left. */
+void tl_keys_count(u64 *alive, u64 *dead)
+{
+	struct tasklocal_key *key;
+	unsigned long id;
+
+	*alive = 0;
+	*dead = 0;
+	rcu_read_lock();
+	xa_for_each(&tl_keys, id, key) {
+		if (tlmap_key_dead(&key->mk))
+			(*dead)++;
+		else
+			(*alive)++;
+	}
+	rcu_read_unlock();
+}
 
 int tl_keys_init(void)
 {

@@ -59,6 +59,7 @@ static void __exit tasklocal_exit(void)
 {
 	tl_dev_unregister();
 	tl_hooks_unregister();
+	tl_ukeys_exit();
 	tl_tables_exit();
 	tl_keys_exit();
 	rcu_barrier();	/* let every deferred free finish */

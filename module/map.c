@@ -438,3 +438,95 @@ void tlmap_clear(struct tlmap *map)
 			drop_slot(map, s, j);
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_clear);
+
+/**
+ * tlmap_peek() - find a key's entry, writing nothing, passing stale ones
+ * @map: the map
+ * @key: the key
+ *
+ * Unlike getEntry() this never expunges, so a caller that may still fail
+ * can look first and leave the map as it was. Call under rcu_read_lock()
+ * or map->lock.
+ *
+ * Return: the entry, or NULL.
+ */
+struct tlmap_entry *tlmap_peek(struct tlmap *map, const struct tlmap_key *key)
+{
+	struct tlmap_slots *s = rcu_dereference_check(map->slots,
+					lockdep_is_held(&map->lock));
+	unsigned int mask = s->len - 1;
+	unsigned int i = key->hash & mask;
+	struct tlmap_entry *e;
+
+	while ((e = rcu_dereference_check(s->slot[i],
+					  lockdep_is_held(&map->lock)))) {
+		if (e->key == key)
+			return e;
+		i = (i + 1) & mask;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_peek);
+
+/**
+ * tlmap_insert_fresh() - put an entry into a map being built
+ * @map: the map, its lock held; @e's key has no entry in it
+ * @e: the entry
+ *
+ * The loop body of Java's ThreadLocalMap(ThreadLocalMap parentMap)
+ * constructor: the entry goes to the first empty slot from its home, no
+ * stale entry is looked for, the map never grows.
+ *
+ * Return: 0, or -ENOSPC if that would leave no empty slot.
+ */
+int tlmap_insert_fresh(struct tlmap *map, struct tlmap_entry *e)
+{
+	struct tlmap_slots *s = slots_locked(map);
+	unsigned int i = e->key->hash & (s->len - 1);
+
+	lockdep_assert_held(&map->lock);
+	if (map->size + 1 >= s->len)
+		return -ENOSPC;
+	while (slot_locked(map, s, i))
+		i = next_index(i, s->len);
+	rcu_assign_pointer(s->slot[i], e);
+	map->size++;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_insert_fresh);
+
+/**
+ * tlmap_remove_if() - remove every entry @match accepts
+ * @map: the map, its lock held
+ * @match: the predicate
+ * @arg: its argument
+ *
+ * Each is removed as remove() would (its run rehashed). Rehashing can
+ * move an unvisited entry behind the scan, so passes repeat until one
+ * removes nothing.
+ *
+ * Return: how many entries were removed.
+ */
+unsigned int tlmap_remove_if(struct tlmap *map,
+			     bool (*match)(const struct tlmap_entry *e,
+					   void *arg),
+			     void *arg)
+{
+	struct tlmap_slots *s = slots_locked(map);
+	unsigned int removed = 0, before, j;
+	struct tlmap_entry *e;
+
+	lockdep_assert_held(&map->lock);
+	do {
+		before = removed;
+		for (j = 0; j < s->len; j++) {
+			e = slot_locked(map, s, j);
+			if (e && match(e, arg)) {
+				expunge_run(map, j);
+				removed++;
+			}
+		}
+	} while (removed != before);
+	return removed;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_remove_if);

@@ -107,6 +107,12 @@ struct tlmap_entry *tlmap_get_entry(struct tlmap *map,
 int tlmap_set(struct tlmap *map, struct tlmap_entry *new,
 	      struct tlmap_slots **spare);
 bool tlmap_remove(struct tlmap *map, const struct tlmap_key *key);
+struct tlmap_entry *tlmap_peek(struct tlmap *map, const struct tlmap_key *key);
+int tlmap_insert_fresh(struct tlmap *map, struct tlmap_entry *e);
+unsigned int tlmap_remove_if(struct tlmap *map,
+			     bool (*match)(const struct tlmap_entry *e,
+					   void *arg),
+			     void *arg);
 void tlmap_expunge_all(struct tlmap *map);
 void tlmap_clear(struct tlmap *map);
 

@@ -55,6 +55,55 @@ struct tl_table *tl_table_find(struct task_struct *task)
 EXPORT_SYMBOL_IF_KUNIT(tl_table_find);
 
 /**
+ * tl_table_create() - a new, empty table for a task, in the registry
+ * @task: the task: the current one, or a child not yet running
+ * @len: slots, a power of two >= TLMAP_INITIAL_LEN
+ * @gfp: allocation flags
+ *
+ * Return: the table, or an ERR_PTR().
+ */
+struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
+				 gfp_t gfp)
+{
+	struct tlmap_slots *slots;
+	struct tl_table *t;
+	int err;
+
+	t = kzalloc(sizeof(*t), gfp);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	slots = tlmap_slots_alloc(len, gfp);
+	if (!slots) {
+		err = -ENOMEM;
+		goto free_table;
+	}
+	tlmap_init(&t->map, slots);
+	seqcount_spinlock_init(&t->seq, &t->map.lock);
+	t->task = task;
+	t->pid = task_pid_nr(task);
+	return t;
+
+free_table:
+	kfree(t);
+	return ERR_PTR(err);
+}
+
+/* Make a new table visible; on failure it is freed. */
+static int tl_table_publish(struct tl_table *t)
+{
+	int err = rhashtable_insert_fast(&tl_tables, &t->node,
+					 tl_table_params);
+
+	if (err) {
+		tl_table_release(t);
+		return err;
+	}
+	atomic_long_inc(&tl_stats.tables);
+	atomic_long_inc(&tl_stats.tables_created);
+	return 0;
+}
+
+/**
  * tl_table_current_create() - the current task's table, created if need be
  * @gfp: allocation flags
  *
@@ -66,7 +115,6 @@ EXPORT_SYMBOL_IF_KUNIT(tl_table_find);
  */
 struct tl_table *tl_table_current_create(gfp_t gfp)
 {
-	struct tlmap_slots *slots;
 	struct tl_table *t;
 	int err;
 
@@ -77,30 +125,88 @@ struct tl_table *tl_table_current_create(gfp_t gfp)
 		return t;
 	if (current->flags & PF_EXITING)
 		return ERR_PTR(-ESRCH);
+	t = tl_table_create(current, TLMAP_INITIAL_LEN, gfp);
+	if (IS_ERR(t))
+		return t;
+	err = tl_table_publish(t);
+	return err ? ERR_PTR(err) : t;
+}
 
-	t = kzalloc(sizeof(*t), gfp);
-	if (!t)
-		return ERR_PTR(-ENOMEM);
-	slots = tlmap_slots_alloc(TLMAP_INITIAL_LEN, gfp);
-	if (!slots) {
-		err = -ENOMEM;
-		goto free_table;
+static bool tl_entry_inherited(const struct tlmap_entry *e)
+{
+	struct tl_ukey *uk = tl_ukey_of(tl_key_of(e->key));
+
+	return uk && (uk->flags & TASKLOCAL_KEY_INHERIT) &&
+	       !tlmap_entry_stale(e);
+}
+
+/*
+ * Copy the parent's inheritable entries into the child's new map, as
+ * Java's ThreadLocalMap(parentMap) constructor does: same length, parent
+ * slot order, each entry at the first free slot from its home. The child
+ * shares the values (they are immutable).
+ */
+static void tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
+{
+	struct tlmap_slots *s;
+	struct tlmap_entry *e, *copy;
+	unsigned int i;
+
+	tl_table_lock(pt);
+	spin_lock_nested(&ct->map.lock, SINGLE_DEPTH_NESTING);
+	s = rcu_dereference_protected(pt->map.slots,
+				      lockdep_is_held(&pt->map.lock));
+	for (i = 0; i < s->len; i++) {
+		e = rcu_dereference_protected(s->slot[i],
+					      lockdep_is_held(&pt->map.lock));
+		if (!e || !tl_entry_inherited(e))
+			continue;
+		copy = tl_entry_alloc(tl_key_of(e->key), e->value,
+				      GFP_ATOMIC | __GFP_NOWARN);
+		if (!copy) {
+			pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
+					    ct->pid);
+			break;
+		}
+		refcount_inc(&((struct tl_value *)e->value)->ref);
+		if (tlmap_insert_fresh(&ct->map, copy)) {
+			tlmap_entry_release(&ct->map, copy);
+			break;
+		}
 	}
-	tlmap_init(&t->map, slots);
-	seqcount_spinlock_init(&t->seq, &t->map.lock);
-	t->task = current;
-	t->pid = task_pid_nr(current);
+	spin_unlock(&ct->map.lock);
+	tl_table_unlock(pt);
+}
 
-	err = rhashtable_insert_fast(&tl_tables, &t->node, tl_table_params);
-	if (err)
-		goto free_slots;
-	return t;
+/**
+ * tl_table_task_fork() - give a new child its parent's inheritable values
+ * @parent: the forking task (current)
+ * @child: the child, not yet running
+ *
+ * Called from the sched_process_fork tracepoint, preemption disabled, so
+ * allocations are atomic; if they fail the child inherits less (logged).
+ */
+void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct tl_table *pt, *ct;
+	unsigned int len;
 
-free_slots:
-	kvfree(slots);
-free_table:
-	kfree(t);
-	return ERR_PTR(err);
+	rcu_read_lock();
+	pt = tl_table_find(parent);
+	if (!pt)
+		goto out;
+	/* only the parent itself grows its table: len is stable here */
+	len = rcu_dereference(pt->map.slots)->len;
+	ct = tl_table_create(child, len, GFP_ATOMIC | __GFP_NOWARN);
+	if (IS_ERR(ct))
+		goto out;
+	tl_table_inherit(pt, ct);
+	if (ct->map.size)
+		tl_table_publish(ct);
+	else
+		tl_table_release(ct);
+out:
+	rcu_read_unlock();
 }
 
 /*
@@ -136,9 +242,20 @@ void tl_table_task_exit(struct task_struct *task)
 	rcu_read_lock();
 	t = tl_table_find(task);
 	if (t && !rhashtable_remove_fast(&tl_tables, &t->node,
-					 tl_table_params))
+					 tl_table_params)) {
+		tl_stats_table_freed(t);
 		tl_table_release(t);
+	}
 	rcu_read_unlock();
+}
+
+static int tl_table_remove_key(struct tl_table *t, void *key)
+{
+	tl_table_lock(t);
+	if (!t->dead)
+		tlmap_remove(&t->map, &((struct tasklocal_key *)key)->mk);
+	tl_table_unlock(t);
+	return 0;
 }
 
 /**
@@ -150,28 +267,43 @@ void tl_table_task_exit(struct task_struct *task)
  */
 void tl_tables_remove_key(struct tasklocal_key *key)
 {
+	tl_tables_walk(tl_table_remove_key, key);
+	/* Exit hooks run with preemption disabled: wait for those that
+	 * took a table out of the registry before the walk could see it.
+	 */
+	synchronize_rcu();
+}
+
+/**
+ * tl_tables_walk() - call @fn for every table, under RCU
+ * @fn: must not sleep; a non-zero return stops the walk
+ * @arg: its argument
+ *
+ * A table may be seen twice if the registry is resized meanwhile.
+ *
+ * Return: what @fn returned last.
+ */
+int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg)
+{
 	struct rhashtable_iter iter;
 	struct tl_table *t;
+	int ret = 0;
 
 	rhashtable_walk_enter(&tl_tables, &iter);
 	rhashtable_walk_start(&iter);
 	while ((t = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(t)) {
 			if (PTR_ERR(t) == -EAGAIN)
-				continue;	/* resized: may see some twice */
+				continue;
 			break;
 		}
-		tl_table_lock(t);
-		if (!t->dead)
-			tlmap_remove(&t->map, &key->mk);
-		tl_table_unlock(t);
+		ret = fn(t, arg);
+		if (ret)
+			break;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
-	/* Exit hooks run with preemption disabled: wait for those that
-	 * took a table out of the registry before the walk could see it.
-	 */
-	synchronize_rcu();
+	return ret;
 }
 
 int tl_tables_init(void)
@@ -181,6 +313,7 @@ int tl_tables_init(void)
 
 static void tl_table_free_at_exit(void *ptr, void *arg)
 {
+	tl_stats_table_freed(ptr);
 	tl_table_release(ptr);
 }
 

@@ -3,9 +3,15 @@
  * tasklocal: per-task locals. The ioctl interface of /dev/tasklocal.
  *
  * Every structure has only __u32/__u64 fields, explicit padding and a
- * size that is a multiple of 8; user pointers travel as __u64. Unknown
- * flags and non-zero reserved fields are rejected with EINVAL, unknown
- * commands with ENOTTY. Structures grow only at their end.
+ * size that is a multiple of 8; user pointers travel as __u64, names as
+ * NUL-padded bytes in __u64 words. Unknown flags and non-zero reserved
+ * fields are rejected with EINVAL, unknown commands with ENOTTY. Only ids
+ * and hashes cross the boundary, never kernel addresses. Structures grow
+ * only at their end.
+ *
+ * The caller's own table: SET, GET, REMOVE, CLEAR act on the calling
+ * task's table only. Other tasks' tables can be read (TABLE_DUMP) with
+ * the rights ptrace would need.
  */
 #ifndef _UAPI_LINUX_TASKLOCAL_H
 #define _UAPI_LINUX_TASKLOCAL_H
@@ -17,10 +23,16 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		1
+#define TASKLOCAL_API_MINOR		2
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
+#define TASKLOCAL_FEATURE_INHERIT	(1ULL << 1) /* inheritable keys */
+#define TASKLOCAL_FEATURE_PIDFD		(1ULL << 2) /* TABLE_DUMP by pidfd */
+
+/* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
+#define TASKLOCAL_NAME_MAX		64
+#define TASKLOCAL_NAME_WORDS		(TASKLOCAL_NAME_MAX / 8)
 
 /**
  * struct tasklocal_version - TASKLOCAL_IOC_VERSION
@@ -30,7 +42,7 @@
  * @max_value_size: largest value, in bytes (out)
  * @max_entries: entries one task may hold (out)
  * @max_user_keys: keys one user may own (out)
- * @max_keys: keys in all (out)
+ * @max_keys: userspace keys in all (out)
  * @map_initial_len: slots in a new table (out)
  * @hash_increment: step between successive key hashes (out)
  * @reserved: zero (out)
@@ -48,7 +60,308 @@ struct tasklocal_version {
 	__u64 reserved[4];
 };
 
+/* Key flags (struct tasklocal_key_create.flags, tasklocal_key_info.flags) */
+#define TASKLOCAL_KEY_INHERIT		(1U << 0) /* children get a copy */
+#define TASKLOCAL_KEY_FD		(1U << 1) /* owned by a returned fd */
+#define TASKLOCAL_KEY_CREATE_MASK	(TASKLOCAL_KEY_INHERIT | TASKLOCAL_KEY_FD)
+/* Reported only (struct tasklocal_key_info.flags): */
+#define TASKLOCAL_KEY_DEAD		(1U << 16) /* deleted; entries stale */
+#define TASKLOCAL_KEY_KERNEL		(1U << 17) /* created by kernel code */
+#define TASKLOCAL_KEY_HAS_INITIAL	(1U << 18) /* has an initial value */
+
+/**
+ * struct tasklocal_key_create - TASKLOCAL_IOC_KEY_CREATE
+ * @flags: TASKLOCAL_KEY_INHERIT, TASKLOCAL_KEY_FD (in)
+ * @initial_len: length of the initial value, 0 for none (in)
+ * @initial: user pointer to the initial value GET stores on a miss (in)
+ * @name: unique name, or all zero for an anonymous key (in). A named key
+ *	is kept alive by the module until TASKLOCAL_IOC_KEY_DELETE; with
+ *	TASKLOCAL_KEY_FD the returned fd keeps it alive instead, and closing
+ *	the last copy of that fd kills the key.
+ * @id: the key's id (out)
+ * @hash: the key's hash; its home slot is hash & (table length - 1) (out)
+ * @fd: with TASKLOCAL_KEY_FD, the key's fd (O_CLOEXEC) (out)
+ * @reserved: zero (in)
+ *
+ * Errors: EINVAL (flags, reserved, name, an anonymous key without
+ * TASKLOCAL_KEY_FD), EEXIST (name taken), E2BIG (initial value too long),
+ * EDQUOT (the caller's keys reach max_user_keys), ENOSPC (max_keys),
+ * EFAULT, ENOMEM, EMFILE.
+ */
+struct tasklocal_key_create {
+	__u32 flags;
+	__u32 initial_len;
+	__u64 initial;
+	__u64 name[TASKLOCAL_NAME_WORDS];
+	__u64 id;
+	__u32 hash;
+	__s32 fd;
+	__u64 reserved[2];
+};
+
+/**
+ * struct tasklocal_key_delete - TASKLOCAL_IOC_KEY_DELETE
+ * @id: the key (in)
+ * @flags: zero (in)
+ * @reserved: zero (in)
+ *
+ * The key dies: every task's entry for it becomes stale, and is expunged
+ * (its value freed) as that task's table is used, or at its exit.
+ * Errors: ENOENT (no live named key with that id), EPERM (not the
+ * owner and no CAP_SYS_ADMIN), EINVAL (an fd-owned key: close its fd).
+ */
+struct tasklocal_key_delete {
+	__u64 id;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct tasklocal_key_info - one key, as TASKLOCAL_IOC_KEY_LIST reports it
+ * @id: the key's id
+ * @hash: its hash
+ * @flags: TASKLOCAL_KEY_* (creation flags and state)
+ * @uid: owner (in the caller's user namespace)
+ * @entries: entries that point at the key, in all tables
+ * @initial_len: length of its initial value
+ * @reserved: zero
+ * @name: its name, NUL-padded; empty for an anonymous key
+ */
+struct tasklocal_key_info {
+	__u64 id;
+	__u32 hash;
+	__u32 flags;
+	__u32 uid;
+	__u32 entries;
+	__u32 initial_len;
+	__u32 reserved;
+	__u64 name[TASKLOCAL_NAME_WORDS];
+};
+
+/**
+ * struct tasklocal_key_list - TASKLOCAL_IOC_KEY_LIST
+ * @keys: user pointer to an array of struct tasklocal_key_info (in)
+ * @count: room in @keys (in); keys filled in (out)
+ * @total: keys there are, live and dead with entries left (out)
+ * @start_id: list keys with an id >= this (in)
+ * @next_id: the id to start the next call at, 0 when done (out)
+ * @reserved: zero (in)
+ */
+struct tasklocal_key_list {
+	__u64 keys;
+	__u32 count;
+	__u32 total;
+	__u64 start_id;
+	__u64 next_id;
+	__u64 reserved;
+};
+
+/* Flags of struct tasklocal_value (SET) */
+#define TASKLOCAL_SET_CREATE		(1U << 0) /* fail if a value exists */
+#define TASKLOCAL_SET_REPLACE		(1U << 1) /* fail if none exists */
+#define TASKLOCAL_SET_MASK		(TASKLOCAL_SET_CREATE | TASKLOCAL_SET_REPLACE)
+/* Reported by GET: */
+#define TASKLOCAL_GET_INITIAL		(1U << 8) /* the initial value was stored */
+
+/**
+ * struct tasklocal_value - TASKLOCAL_IOC_SET, _GET, _REMOVE
+ * @key_id: the key (in)
+ * @flags: SET: TASKLOCAL_SET_*; GET, REMOVE: zero (in). GET: (out)
+ * @len: SET: the value's length (in). GET: room at @value (in), the
+ *	value's length (out)
+ * @value: user pointer to the value (in)
+ * @reserved: zero (in)
+ *
+ * Errors: ENOENT (no such live key), ENODATA (GET, REMOVE: no value and
+ * no initial value), EEXIST / ENOENT (SET with CREATE / REPLACE), ERANGE
+ * (GET: @len too small; @len is set to what is needed), E2BIG (SET: over
+ * max_value_size), ENOSPC (max_entries), EINVAL, EFAULT, ENOMEM.
+ */
+struct tasklocal_value {
+	__u64 key_id;
+	__u32 flags;
+	__u32 len;
+	__u64 value;
+	__u64 reserved;
+};
+
+/**
+ * struct tasklocal_clear - TASKLOCAL_IOC_CLEAR: empty the caller's table
+ * @flags: zero (in)
+ * @removed: entries removed, stale ones included (out)
+ */
+struct tasklocal_clear {
+	__u32 flags;
+	__u32 removed;
+};
+
+/* Flags of struct tasklocal_table_dump */
+#define TASKLOCAL_DUMP_PID		(1U << 0) /* @target is a pid */
+#define TASKLOCAL_DUMP_PIDFD		(1U << 1) /* @target is a pidfd */
+#define TASKLOCAL_DUMP_VALUES		(1U << 2) /* copy value bytes */
+#define TASKLOCAL_DUMP_MASK		(TASKLOCAL_DUMP_PID | \
+					 TASKLOCAL_DUMP_PIDFD | \
+					 TASKLOCAL_DUMP_VALUES)
+
+/* struct tasklocal_slot.flags */
+#define TASKLOCAL_SLOT_STALE		(1U << 0) /* the key is dead */
+#define TASKLOCAL_SLOT_KERNEL		(1U << 1) /* a kernel key's value */
+#define TASKLOCAL_SLOT_TRUNCATED	(1U << 2) /* value bytes did not fit */
+
+/**
+ * struct tasklocal_slot - one occupied slot of a table
+ * @index: the slot
+ * @home: the key's home slot (hash & (len - 1)); probe distance is
+ *	(index - home) & (len - 1)
+ * @key_id: the key's id
+ * @hash: the key's hash
+ * @flags: TASKLOCAL_SLOT_*
+ * @value_len: the value's length (0 for kernel keys' values)
+ * @value_offset: with TASKLOCAL_DUMP_VALUES, where its bytes start in the
+ *	values buffer
+ * @reserved: zero
+ * @name: the key's name, NUL-padded
+ */
+struct tasklocal_slot {
+	__u32 index;
+	__u32 home;
+	__u64 key_id;
+	__u32 hash;
+	__u32 flags;
+	__u32 value_len;
+	__u32 value_offset;
+	__u64 reserved;
+	__u64 name[TASKLOCAL_NAME_WORDS];
+};
+
+/**
+ * struct tasklocal_table_dump - TASKLOCAL_IOC_TABLE_DUMP
+ * @flags: TASKLOCAL_DUMP_* (in); none of PID, PIDFD: the caller's table
+ * @target: a pid (in the caller's pid namespace) or a pidfd (in)
+ * @slots: user pointer to an array of struct tasklocal_slot (in)
+ * @nr_slots: room in @slots (in); occupied slots filled in (out)
+ * @values: user pointer to a buffer for value bytes (in)
+ * @values_len: room at @values (in); bytes used (out)
+ * @pid: the task's pid (out)
+ * @len: slots in the table (out)
+ * @size: entries, stale included (out)
+ * @threshold: size at which it grows (out)
+ * @stale: stale entries (out)
+ * @expunged: stale entries expunged so far (out)
+ * @resizes: times the slot array doubled (out)
+ * @rehashes: full stale sweeps (out)
+ * @value_bytes: bytes of values held (out)
+ * @reserved: zero (in)
+ *
+ * The snapshot is consistent: taken while the table did not change. If
+ * @slots has too little room, ERANGE and @nr_slots is set to what is
+ * needed. Errors: ESRCH (no such task), ENODATA (the task has no table),
+ * EPERM (reading another task's table needs the same uid and a dumpable
+ * target, or CAP_SYS_PTRACE), EBADF (not a pidfd), EINVAL, EFAULT.
+ */
+struct tasklocal_table_dump {
+	__u32 flags;
+	__s32 target;
+	__u64 slots;
+	__u32 nr_slots;
+	__u32 values_len;
+	__u64 values;
+	__u32 pid;
+	__u32 len;
+	__u32 size;
+	__u32 threshold;
+	__u32 stale;
+	__u32 reserved0;
+	__u64 expunged;
+	__u64 resizes;
+	__u64 rehashes;
+	__u64 value_bytes;
+	__u64 reserved[2];
+};
+
+/**
+ * struct tasklocal_task_info - one task with a table (TABLE_LIST)
+ * @pid: its pid in the caller's pid namespace (0 if not visible there)
+ * @len: slots in its table
+ * @size: entries, stale included
+ * @stale: stale entries
+ * @value_bytes: bytes of values held
+ * @comm: its command name, NUL-padded
+ */
+struct tasklocal_task_info {
+	__u32 pid;
+	__u32 len;
+	__u32 size;
+	__u32 stale;
+	__u64 value_bytes;
+	__u64 comm[2];
+};
+
+/**
+ * struct tasklocal_table_list - TASKLOCAL_IOC_TABLE_LIST: tasks with tables
+ * @tasks: user pointer to an array of struct tasklocal_task_info (in)
+ * @count: room in @tasks (in); tasks filled in (out)
+ * @total: tasks with tables (out)
+ * @flags: zero (in)
+ * @reserved: zero (in)
+ */
+struct tasklocal_table_list {
+	__u64 tasks;
+	__u32 count;
+	__u32 total;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct tasklocal_stats - TASKLOCAL_IOC_STATS: module-wide counters (out)
+ * @tables: tables now
+ * @entries: entries now, stale included
+ * @stale: stale entries now
+ * @value_bytes: bytes of userspace values held now
+ * @keys: keys alive now
+ * @dead_keys: dead keys whose entries are not all expunged yet
+ * @tables_created: since load
+ * @tables_freed: since load
+ * @expunged: stale entries expunged since load
+ * @resizes: slot arrays doubled since load
+ * @reserved: zero
+ */
+struct tasklocal_stats {
+	__u64 tables;
+	__u64 entries;
+	__u64 stale;
+	__u64 value_bytes;
+	__u64 keys;
+	__u64 dead_keys;
+	__u64 tables_created;
+	__u64 tables_freed;
+	__u64 expunged;
+	__u64 resizes;
+	__u64 reserved[6];
+};
+
 #define TASKLOCAL_IOC_VERSION \
 	_IOR(TASKLOCAL_IOC_MAGIC, 0x00, struct tasklocal_version)
+#define TASKLOCAL_IOC_KEY_CREATE \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x01, struct tasklocal_key_create)
+#define TASKLOCAL_IOC_KEY_DELETE \
+	_IOW(TASKLOCAL_IOC_MAGIC, 0x02, struct tasklocal_key_delete)
+#define TASKLOCAL_IOC_KEY_LIST \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x03, struct tasklocal_key_list)
+#define TASKLOCAL_IOC_SET \
+	_IOW(TASKLOCAL_IOC_MAGIC, 0x10, struct tasklocal_value)
+#define TASKLOCAL_IOC_GET \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x11, struct tasklocal_value)
+#define TASKLOCAL_IOC_REMOVE \
+	_IOW(TASKLOCAL_IOC_MAGIC, 0x12, struct tasklocal_value)
+#define TASKLOCAL_IOC_CLEAR \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x13, struct tasklocal_clear)
+#define TASKLOCAL_IOC_TABLE_DUMP \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x20, struct tasklocal_table_dump)
+#define TASKLOCAL_IOC_TABLE_LIST \
+	_IOWR(TASKLOCAL_IOC_MAGIC, 0x21, struct tasklocal_table_list)
+#define TASKLOCAL_IOC_STATS \
+	_IOR(TASKLOCAL_IOC_MAGIC, 0x30, struct tasklocal_stats)
 
 #endif /* _UAPI_LINUX_TASKLOCAL_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reading tables: the caller's, or another task's with the rights ptrace
+ * would need. A table is read under RCU without its lock, retrying on its
+ * seqcount until the snapshot was taken while nothing changed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "internal.h"
+
+#define TL_SNAPSHOT_TRIES	1000
+
+/*
+ * What ptrace_may_access(PTRACE_MODE_READ) would grant (it is not
+ * exported): the caller's own thread group; or a task whose uids all
+ * match the caller's and which is dumpable; or CAP_SYS_PTRACE.
+ */
+static int tl_may_inspect(struct task_struct *task)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	bool same_user, dumpable = false;
+	struct mm_struct *mm;
+
+	if (same_thread_group(task, current))
+		return 0;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	same_user = uid_eq(cred->uid, tcred->euid) &&
+		    uid_eq(cred->uid, tcred->suid) &&
+		    uid_eq(cred->uid, tcred->uid) &&
+		    gid_eq(cred->gid, tcred->egid) &&
+		    gid_eq(cred->gid, tcred->sgid) &&
+		    gid_eq(cred->gid, tcred->gid);
+	rcu_read_unlock();
+	if (same_user) {
+		task_lock(task);
+		mm = task->mm;
+		dumpable = mm && get_dumpable(mm) == SUID_DUMP_USER;
+		task_unlock(task);
+	}
+	if (dumpable || capable(CAP_SYS_PTRACE))
+		return 0;
+	return -EPERM;
+}
+
+static struct task_struct *tl_dump_target(struct tasklocal_table_dump *d)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	struct fd f;
+
+	if (d->flags & TASKLOCAL_DUMP_PIDFD) {
+		f = fdget(d->target);
+		if (!fd_file(f))
+			return ERR_PTR(-EBADF);
+		pid = tl_pidfd_pid(fd_file(f));
+		task = IS_ERR(pid) ? ERR_CAST(pid) :
+		       get_pid_task(pid, PIDTYPE_PID);
+		fdput(f);
+	} else if (d->flags & TASKLOCAL_DUMP_PID) {
+		if (d->target <= 0)
+			return ERR_PTR(-ESRCH);
+		pid = find_get_pid(d->target);
+		task = get_pid_task(pid, PIDTYPE_PID);
+		put_pid(pid);
+	} else {
+		task = get_task_struct(current);
+	}
+	return task ?: ERR_PTR(-ESRCH);
+}
+
+/* One table, copied out: slot descriptions and references to values. */
+struct tl_snapshot {
+	struct tasklocal_table_dump head;
+	struct tasklocal_slot *slots;
+	struct tl_value **values;	/* per slot, or NULL */
+	unsigned int room;		/* slots and values allocated */
+	unsigned int n;			/* occupied slots */
+};
+
+static void tl_snapshot_put_values(struct tl_snapshot *sn)
+{
+	unsigned int i;
+
+	for (i = 0; i < sn->n; i++)
+		if (sn->values[i])
+			tl_value_put(sn->values[i]);
+	sn->n = 0;
+}
+
+static void tl_slot_describe(struct tasklocal_slot *slot, unsigned int i,
+			     unsigned int len, struct tlmap_entry *e)
+{
+	struct tasklocal_key *key = tl_key_of(e->key);
+	struct tl_ukey *uk = tl_ukey_of(key);
+
+	memset(slot, 0, sizeof(*slot));
+	slot->index = i;
+	slot->home = key->mk.hash & (len - 1);
+	slot->key_id = key->id;
+	slot->hash = key->mk.hash;
+	if (tlmap_entry_stale(e))
+		slot->flags |= TASKLOCAL_SLOT_STALE;
+	if (uk) {
+		slot->value_len = ((struct tl_value *)e->value)->len;
+		memcpy(slot->name, uk->name, sizeof(slot->name));
+	} else {
+		slot->flags |= TASKLOCAL_SLOT_KERNEL;
+	}
+}
+
+/*
+ * Under RCU: copy the table once, or return -EAGAIN if it changed
+ * meanwhile, or -ENOSPC (with sn->head.len set) if sn->room is too small.
+ */
+static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
+			    bool values)
+{
+	struct tasklocal_table_dump *h = &sn->head;
+	struct tlmap_slots *s;
+	struct tlmap_entry *e;
+	unsigned int seq, i;
+	struct tl_value *v;
+
+	seq = read_seqcount_begin(&t->seq);
+	s = rcu_dereference(t->map.slots);
+	h->len = s->len;
+	if (s->len > sn->room)
+		return -ENOSPC;
+	h->size = t->map.size;
+	h->threshold = t->map.threshold;
+	h->expunged = t->map.stats.expunged;
+	h->resizes = t->map.stats.resizes;
+	h->rehashes = t->map.stats.rehashes;
+	h->stale = 0;
+	h->value_bytes = 0;
+	for (i = 0; i < s->len; i++) {
+		e = rcu_dereference(s->slot[i]);
+		if (!e)
+			continue;
+		tl_slot_describe(&sn->slots[sn->n], i, s->len, e);
+		if (sn->slots[sn->n].flags & TASKLOCAL_SLOT_STALE)
+			h->stale++;
+		h->value_bytes += sn->slots[sn->n].value_len;
+		v = NULL;
+		if (values && tl_ukey_of(tl_key_of(e->key))) {
+			v = e->value;
+			if (!refcount_inc_not_zero(&v->ref))
+				v = NULL;	/* being freed: retry below */
+		}
+		sn->values[sn->n++] = v;
+	}
+	if (read_seqcount_retry(&t->seq, seq) || t->dead) {
+		tl_snapshot_put_values(sn);
+		return t->dead ? -ENODATA : -EAGAIN;
+	}
+	return 0;
+}
+
+static int tl_snapshot_take(struct task_struct *task, struct tl_snapshot *sn,
+			    bool values)
+{
+	struct tl_table *t;
+	int tries, err = -EAGAIN;
+
+	for (tries = 0; tries < TL_SNAPSHOT_TRIES && err == -EAGAIN; tries++) {
+		rcu_read_lock();
+		t = tl_table_find(task);
+		err = t ? tl_snapshot_once(t, sn, values) : -ENODATA;
+		rcu_read_unlock();
+		if (err != -ENOSPC)
+			continue;
+		/* the table grew past what we allocated */
+		kvfree(sn->slots);
+		kvfree(sn->values);
+		sn->room = sn->head.len;
+		sn->slots = kvcalloc(sn->room, sizeof(*sn->slots), GFP_KERNEL);
+		sn->values = kvcalloc(sn->room, sizeof(*sn->values),
+				      GFP_KERNEL);
+		if (!sn->slots || !sn->values)
+			return -ENOMEM;
+		err = -EAGAIN;
+	}
+	return err == -EAGAIN ? -EBUSY : err;
+}
+
+/* Copy value bytes out, as far as the caller's buffer goes. */
+static int tl_snapshot_copy_values(struct tl_snapshot *sn,
+				   struct tasklocal_table_dump *d)
+{
+	u8 __user *buf = u64_to_user_ptr(d->values);
+	u32 used = 0, room = d->values_len;
+	unsigned int i;
+
+	for (i = 0; i < sn->n; i++) {
+		struct tl_value *v = sn->values[i];
+
+		if (!v)
+			continue;
+		if (v->len > room - used) {
+			sn->slots[i].flags |= TASKLOCAL_SLOT_TRUNCATED;
+			continue;
+		}
+		if (copy_to_user(buf + used, v->data, v->len))
+			return -EFAULT;
+		sn->slots[i].value_offset = used;
+		used += v->len;
+	}
+	d->values_len = used;
+	return 0;
+}
+
+/**
+ * tl_inspect_dump() - TASKLOCAL_IOC_TABLE_DUMP
+ * @d: the request, checked for flags and reserved fields; filled in
+ *
+ * Return: 0 or a negative errno (-ERANGE with d->nr_slots set to what is
+ * needed).
+ */
+int tl_inspect_dump(struct tasklocal_table_dump *d)
+{
+	bool values = d->flags & TASKLOCAL_DUMP_VALUES;
+	struct tl_snapshot sn = { };
+	struct task_struct *task;
+	int err;
+
+	task = tl_dump_target(d);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	err = tl_may_inspect(task);
+	if (err)
+		goto put_task;
+
+	sn.room = TLMAP_INITIAL_LEN;
+	sn.slots = kvcalloc(sn.room, sizeof(*sn.slots), GFP_KERNEL);
+	sn.values = kvcalloc(sn.room, sizeof(*sn.values), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!sn.slots || !sn.values)
+		goto free;
+	err = tl_snapshot_take(task, &sn, values);
+	if (err)
+		goto free;
+
+	d->pid = task_pid_vnr(task);
+	d->len = sn.head.len;
+	d->size = sn.head.size;
+	d->threshold = sn.head.threshold;
+	d->stale = sn.head.stale;
+	d->expunged = sn.head.expunged;
+	d->resizes = sn.head.resizes;
+	d->rehashes = sn.head.rehashes;
+	d->value_bytes = sn.head.value_bytes;
+	if (sn.n > d->nr_slots) {
+		d->nr_slots = sn.n;
+		err = -ERANGE;
+		goto put_values;
+	}
+	d->nr_slots = sn.n;
+	if (values)
+		err = tl_snapshot_copy_values(&sn, d);
+	else
+		d->values_len = 0;
+	if (!err && copy_to_user(u64_to_user_ptr(d->slots), sn.slots,
+				 sn.n * sizeof(*sn.slots)))
+		err = -EFAULT;
+put_values:
+	tl_snapshot_put_values(&sn);
+free:
+	kvfree(sn.slots);
+	kvfree(sn.values);
+put_task:
+	put_task_struct(task);
+	return err;
+}
+
+struct tl_list_ctx {
+	struct tasklocal_task_info *info;
+	u32 room;
+	u32 n;
+	u32 total;
+	struct pid_namespace *ns;
+};
+
+static int tl_list_one(struct tl_table *t, void *arg)
+{
+	struct tl_list_ctx *c = arg;
+	struct tasklocal_task_info *ti;
+	struct tlmap_slots *s;
+	struct tlmap_entry *e;
+	unsigned int seq, i;
+
+	if (READ_ONCE(t->dead))
+		return 0;
+	c->total++;
+	if (c->n >= c->room)
+		return 0;
+	ti = &c->info[c->n];
+	do {
+		memset(ti, 0, sizeof(*ti));
+		seq = read_seqcount_begin(&t->seq);
+		s = rcu_dereference(t->map.slots);
+		ti->len = s->len;
+		ti->size = t->map.size;
+		for (i = 0; i < s->len; i++) {
+			e = rcu_dereference(s->slot[i]);
+			if (!e)
+				continue;
+			if (tlmap_entry_stale(e))
+				ti->stale++;
+			if (tl_key_of(e->key)->user)
+				ti->value_bytes +=
+					((struct tl_value *)e->value)->len;
+		}
+	} while (read_seqcount_retry(&t->seq, seq));
+	/* a table in the registry means its task has not passed exit */
+	ti->pid = task_pid_nr_ns(t->task, c->ns);
+	strscpy_pad((char *)ti->comm, t->task->comm, sizeof(ti->comm));
+	c->n++;
+	return 0;
+}
+
+/**
+ * tl_inspect_list() - TASKLOCAL_IOC_TABLE_LIST
+ * @l: the request, checked for flags and reserved fields; filled in
+ *
+ * Return: 0 or a negative errno.
+ */
+int tl_inspect_list(struct tasklocal_table_list *l)
+{
+	struct tl_list_ctx c = {
+		.room = min_t(u32, l->count, 65536),
+		.ns = task_active_pid_ns(current),
+	};
+	int err = 0;
+
+	if (c.room) {
+		c.info = kvcalloc(c.room, sizeof(*c.info), GFP_KERNEL);
+		if (!c.info)
+			return -ENOMEM;
+	}
+	tl_tables_walk(tl_list_one, &c);
+	l->count = c.n;
+	l->total = c.total;
+	if (c.n && copy_to_user(u64_to_user_ptr(l->tasks), c.info,
+				c.n * sizeof(*c.info)))
+		err = -EFAULT;
+	kvfree(c.info);
+	return err;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Keys made from userspace, and their values: immutable byte buffers,
+ * shared by reference.
+ *
+ * A named key is kept alive by the registry here until it is deleted; a
+ * key created with TASKLOCAL_KEY_FD is kept alive by its fd instead, and
+ * dies when the last copy of that fd is closed. Either way, once dead its
+ * entries are stale in every table and get expunged as tables are used.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/ctype.h>
+#include <linux/cred.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "internal.h"
+
+/* Live user keys, named or not; names are unique among them. */
+static LIST_HEAD(tl_ukeys);
+static DEFINE_MUTEX(tl_ukeys_lock);
+
+/**
+ * tl_value_alloc() - copy a value in from userspace
+ * @src: user pointer
+ * @len: its length, at most max_value_size (checked by the caller)
+ *
+ * Return: the value holding one reference, or an ERR_PTR().
+ */
+struct tl_value *tl_value_alloc(const void __user *src, u32 len)
+{
+	struct tl_value *v = kmalloc(struct_size(v, data, len),
+				     GFP_KERNEL_ACCOUNT);
+
+	if (!v)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(v->data, src, len)) {
+		kfree(v);
+		return ERR_PTR(-EFAULT);
+	}
+	refcount_set(&v->ref, 1);
+	v->len = len;
+	atomic_long_add(len, &tl_stats.value_bytes);
+	return v;
+}
+
+/* Any context: readers may still be copying it, so free after RCU. */
+void tl_value_put(struct tl_value *v)
+{
+	if (refcount_dec_and_test(&v->ref)) {
+		atomic_long_sub(v->len, &tl_stats.value_bytes);
+		kfree_rcu(v, rcu);
+	}
+}
+
+static void tl_ukey_destroy_value(struct tasklocal_key *key, void *value)
+{
+	tl_value_put(value);
+}
+
+static void *tl_ukey_initial_value(struct tasklocal_key *key)
+{
+	struct tl_value *v = tl_ukey_of(key)->initial;
+
+	refcount_inc(&v->ref);
+	return v;
+}
+
+static const struct tasklocal_key_ops tl_ukey_ops = {
+	.destroy = tl_ukey_destroy_value,
+};
+
+static const struct tasklocal_key_ops tl_ukey_initial_ops = {
+	.initial = tl_ukey_initial_value,
+	.destroy = tl_ukey_destroy_value,
+};
+
+/* The last strong reference went: leave the registry of live keys. */
+void tl_ukey_released(struct tasklocal_key *key)
+{
+	struct tl_ukey *uk = tl_ukey_of(key);
+
+	mutex_lock(&tl_ukeys_lock);
+	list_del(&uk->node);
+	mutex_unlock(&tl_ukeys_lock);
+	atomic_long_dec(&tl_stats.user_keys);
+}
+
+/* The key's memory is about to go (after RCU): drop what it holds. */
+void tl_ukey_freed(struct tasklocal_key *key)
+{
+	struct tl_ukey *uk = tl_ukey_of(key);
+
+	if (uk->initial)
+		tl_value_put(uk->initial);
+}
+
+void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
+{
+	struct tl_ukey *uk = tl_ukey_of(key);
+
+	info->flags |= uk->flags;
+	if (uk->initial) {
+		info->flags |= TASKLOCAL_KEY_HAS_INITIAL;
+		info->initial_len = uk->initial->len;
+	}
+	info->uid = from_kuid_munged(current_user_ns(), uk->uid);
+	memcpy(info->name, uk->name, sizeof(info->name));
+}
+
+static int tl_key_file_release(struct inode *inode, struct file *file)
+{
+	if (file->private_data)		/* NULL: creation failed */
+		tasklocal_key_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations tl_key_fops = {
+	.owner		= THIS_MODULE,
+	.release	= tl_key_file_release,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * A name is 1 to 63 bytes of [A-Za-z0-9_.:-], then NULs to the end of
+ * the field. Returns its length, 0 for an all-zero (anonymous) field, or
+ * -EINVAL.
+ */
+static int tl_name_check(const char *name)
+{
+	int len = strnlen(name, TASKLOCAL_NAME_MAX);
+	int i;
+
+	if (len == TASKLOCAL_NAME_MAX)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_.:-", name[i]))
+			return -EINVAL;
+	for (i = len; i < TASKLOCAL_NAME_MAX; i++)
+		if (name[i])
+			return -EINVAL;
+	return len;
+}
+
+/* With tl_ukeys_lock held: may @uid add a key named @name? */
+static int tl_ukey_admit(kuid_t uid, const char *name)
+{
+	unsigned int mine = 0;
+	struct tl_ukey *uk;
+
+	lockdep_assert_held(&tl_ukeys_lock);
+	list_for_each_entry(uk, &tl_ukeys, node) {
+		if (name[0] && !strcmp(uk->name, name))
+			return -EEXIST;
+		if (uid_eq(uk->uid, uid))
+			mine++;
+	}
+	if (mine >= READ_ONCE(tl_max_user_keys))
+		return -EDQUOT;
+	if (atomic_long_read(&tl_stats.user_keys) >= READ_ONCE(tl_max_keys))
+		return -ENOSPC;
+	return 0;
+}
+
+/**
+ * tl_ukey_create() - TASKLOCAL_IOC_KEY_CREATE
+ * @kc: the request, checked for flags and reserved fields; filled in
+ *
+ * Return: 0, or a negative errno with nothing created.
+ */
+int tl_ukey_create(struct tasklocal_key_create *kc)
+{
+	struct tl_value *initial = NULL;
+	struct file *file = NULL;
+	struct tl_ukey *uk;
+	int err, fd = -1;
+	char *name;
+
+	name = (char *)kc->name;
+	err = tl_name_check(name);
+	if (err < 0)
+		return err;
+	if (!err && !(kc->flags & TASKLOCAL_KEY_FD))
+		return -EINVAL;	/* nothing could ever delete it */
+	if (kc->initial_len > READ_ONCE(tl_max_value_size))
+		return -E2BIG;
+	if (kc->initial_len) {
+		initial = tl_value_alloc(u64_to_user_ptr(kc->initial),
+					 kc->initial_len);
+		if (IS_ERR(initial))
+			return PTR_ERR(initial);
+	}
+
+	uk = kzalloc(sizeof(*uk), GFP_KERNEL_ACCOUNT);
+	if (!uk) {
+		err = -ENOMEM;
+		goto put_initial;
+	}
+	uk->uid = current_euid();
+	uk->flags = kc->flags;
+	uk->initial = initial;
+	strscpy(uk->name, name, sizeof(uk->name));
+	uk->key.user = true;
+	INIT_LIST_HEAD(&uk->node);
+
+	if (kc->flags & TASKLOCAL_KEY_FD) {
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0) {
+			err = fd;
+			goto free_ukey;
+		}
+		file = anon_inode_getfile("[tasklocal-key]", &tl_key_fops,
+					  &uk->key, O_RDWR);
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			goto put_fd;
+		}
+	}
+
+	mutex_lock(&tl_ukeys_lock);
+	err = tl_ukey_admit(uk->uid, uk->name);
+	if (!err)
+		err = tl_key_init(&uk->key, initial ? &tl_ukey_initial_ops :
+				  &tl_ukey_ops, NULL);
+	if (err) {
+		mutex_unlock(&tl_ukeys_lock);
+		goto put_file;
+	}
+	list_add_tail(&uk->node, &tl_ukeys);
+	atomic_long_inc(&tl_stats.user_keys);
+	mutex_unlock(&tl_ukeys_lock);
+
+	/* Its one strong reference now belongs to the fd or the registry. */
+	kc->id = uk->key.id;
+	kc->hash = uk->key.mk.hash;
+	kc->fd = -1;
+	if (file) {
+		fd_install(fd, file);
+		kc->fd = fd;
+	}
+	return 0;
+
+put_file:
+	if (file) {
+		file->private_data = NULL;
+		fput(file);
+	}
+put_fd:
+	if (fd >= 0)
+		put_unused_fd(fd);
+free_ukey:
+	kfree(uk);
+put_initial:
+	if (initial)
+		tl_value_put(initial);
+	return err;
+}
+
+/**
+ * tl_ukey_get() - a strong reference to a live userspace key, by id
+ * @id: the id
+ *
+ * Return: the key, or NULL (no such live key, or a kernel key).
+ */
+struct tl_ukey *tl_ukey_get(u64 id)
+{
+	struct tasklocal_key *key = tl_key_get_by_id(id);
+
+	if (key && !key->user) {
+		tasklocal_key_put(key);
+		key = NULL;
+	}
+	return key ? tl_ukey_of(key) : NULL;
+}
+
+/**
+ * tl_ukey_delete() - TASKLOCAL_IOC_KEY_DELETE: kill a registry-owned key
+ * @id: its id
+ *
+ * Return: 0, -ENOENT, -EPERM or -EINVAL (an fd owns it).
+ */
+int tl_ukey_delete(u64 id)
+{
+	struct tl_ukey *uk = tl_ukey_get(id);
+	int err = 0;
+
+	if (!uk)
+		return -ENOENT;
+	mutex_lock(&tl_ukeys_lock);
+	if (uk->flags & TASKLOCAL_KEY_FD)
+		err = -EINVAL;
+	else if (!uid_eq(uk->uid, current_euid()) && !capable(CAP_SYS_ADMIN))
+		err = -EPERM;
+	else if (list_empty(&uk->node) || tlmap_key_dead(&uk->key.mk))
+		err = -ENOENT;	/* deleted meanwhile */
+	else
+		tl_key_kill(&uk->key);	/* no second delete drops it again */
+	mutex_unlock(&tl_ukeys_lock);
+	if (!err)
+		tasklocal_key_put(&uk->key);	/* the registry's */
+	tasklocal_key_put(&uk->key);		/* ours */
+	return err;
+}
+
+/* Module unload: drop the registry's references; the keys die. */
+void tl_ukeys_exit(void)
+{
+	struct tl_ukey *uk;
+
+	for (;;) {
+		mutex_lock(&tl_ukeys_lock);
+		uk = list_first_entry_or_null(&tl_ukeys, struct tl_ukey, node);
+		mutex_unlock(&tl_ukeys_lock);
+		if (!uk)
+			break;
+		/* Nothing else can hold one: fds and ioctls pin the module. */
+		if (WARN_ON_ONCE(kref_read(&uk->key.strong) != 1))
+			break;
+		tasklocal_key_put(&uk->key);	/* leaves the list */
+	}
+}
