@@ -5,6 +5,7 @@
 #ifndef _TASKLOCAL_INTERNAL_H
 #define _TASKLOCAL_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/refcount.h>
 #include <linux/uidgid.h>
@@ -90,7 +91,7 @@ u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
 		 u64 *next_id, u32 *total);
 
 /* api.c */
-#define TL_SET_LIMITED	(1U << 31)	/* max_entries applies */
+#define TL_SET_LIMITED	BIT(31)		/* max_entries applies */
 void *tl_get_current(struct tasklocal_key *key, bool *found);
 int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags);
 
@@ -125,6 +126,7 @@ struct tl_stats {
 	atomic64_t expunged;		/* of tables freed so far */
 	atomic64_t resizes;		/* of tables freed so far */
 };
+
 extern struct tl_stats tl_stats;
 void tl_stats_table_freed(struct tl_table *t);
 int tl_stats_read(struct tasklocal_stats *st);
@@ -144,8 +146,8 @@ struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 void tl_table_task_fork(struct task_struct *parent,
 			struct task_struct *child);
 int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg);
-void tl_table_lock(struct tl_table *t);
-void tl_table_unlock(struct tl_table *t);
+void tl_table_lock(struct tl_table *t) __acquires(&t->map.lock);
+void tl_table_unlock(struct tl_table *t) __releases(&t->map.lock);
 void tl_tables_remove_key(struct tasklocal_key *key);
 void tl_table_release(struct tl_table *t);
 void tl_table_task_exit(struct task_struct *task);

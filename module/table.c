@@ -27,6 +27,7 @@ static const struct rhashtable_params tl_table_params = {
 
 /* Lock a table for writing: its map's lock, and its seqcount for readers. */
 void tl_table_lock(struct tl_table *t)
+	__acquires(&t->map.lock)
 {
 	spin_lock(&t->map.lock);
 	write_seqcount_begin(&t->seq);
@@ -34,6 +35,7 @@ void tl_table_lock(struct tl_table *t)
 EXPORT_SYMBOL_IF_KUNIT(tl_table_lock);
 
 void tl_table_unlock(struct tl_table *t)
+	__releases(&t->map.lock)
 {
 	write_seqcount_end(&t->seq);
 	spin_unlock(&t->map.lock);

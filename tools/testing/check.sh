@@ -96,11 +96,23 @@ kbuild() {
 	make -C "$1" M="$2" W=1 KCFLAGS=-Werror modules
 }
 
+# sparse over every file (C=2), failing on any warning it prints
+sparse_clean() {
+	local out
+	stage "$top/build/sparse"
+	out=$(make -C "$1" M="$top/build/sparse" C=2 modules 2>&1) ||
+		{ echo "$out"; return 1; }
+	echo "$out"
+	! echo "$out" | grep -E '^/.*: (warning|error):'
+}
+
 if want build; then
 	say "== build"
 	stage "$top/build/stock"
 	step "module builds against $stock_kver (W=1, -Werror)" \
 		kbuild "$stock_kdir" "$top/build/stock"
+	step "sparse (C=2): __rcu, locking annotations, address spaces" \
+		sparse_clean "$stock_kdir"
 	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools
 fi
 

@@ -10,7 +10,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio gzip
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12
 	build-essential bc flex bison libelf-dev libssl-dev dwarves kmod
-	python3 perl xz-utils
+	python3 perl xz-utils sparse
 	default-jdk-headless
 )
 
