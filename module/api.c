@@ -47,7 +47,7 @@ void *tl_get_current(struct tasklocal_key *key, bool *found)
 	void *value = NULL;
 
 	rcu_read_lock();
-	t = tl_table_find(current);
+	t = tl_table_current();
 	if (t) {
 		e = tlmap_lookup(&t->map, &key->mk);
 		if (IS_ERR(e)) {	/* met a stale entry: expunge */
@@ -198,7 +198,7 @@ bool tasklocal_remove(struct tasklocal_key *key)
 	if (WARN_ON_ONCE(!in_task()))
 		return false;
 	rcu_read_lock();
-	t = tl_table_find(current);
+	t = tl_table_current();
 	rcu_read_unlock();
 	if (!t)
 		return false;

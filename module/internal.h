@@ -140,6 +140,7 @@ void tl_entry_free_unused(struct tlmap_entry *e);
 int tl_tables_init(void);
 void tl_tables_exit(void);
 struct tl_table *tl_table_find(struct task_struct *task);
+struct tl_table *tl_table_current(void);
 struct tl_table *tl_table_current_create(gfp_t gfp);
 struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 				 gfp_t gfp);

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
@@ -17,6 +18,14 @@
 #include "internal.h"
 
 static struct rhashtable tl_tables;
+
+/*
+ * The table the current task of each CPU last found for itself: a hit
+ * costs a per-CPU load and a compare instead of a hash lookup. A table
+ * is cleared from every CPU's slot before it is freed (after RCU), and
+ * only its own task stores it, so a slot holds NULL or a live table.
+ */
+static DEFINE_PER_CPU(struct tl_table *, tl_cpu_table);
 
 static const struct rhashtable_params tl_table_params = {
 	.key_len		= sizeof(struct task_struct *),
@@ -55,6 +64,34 @@ struct tl_table *tl_table_find(struct task_struct *task)
 	return rhashtable_lookup(&tl_tables, &task, tl_table_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_find);
+
+/**
+ * tl_table_current() - the current task's table, or NULL
+ *
+ * Call under rcu_read_lock().
+ *
+ * Return: the table, or NULL.
+ */
+struct tl_table *tl_table_current(void)
+{
+	struct tl_table *t = this_cpu_read(tl_cpu_table);
+
+	if (likely(t && t->task == current))
+		return t;
+	t = tl_table_find(current);
+	if (t)
+		this_cpu_write(tl_cpu_table, t);
+	return t;
+}
+
+/* Forget @t in every CPU's slot: it is about to be freed. */
+static void tl_table_uncache(struct tl_table *t)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		cmpxchg(per_cpu_ptr(&tl_cpu_table, cpu), t, NULL);
+}
 
 /**
  * tl_table_create() - a new, empty table for a task, in the registry
@@ -121,7 +158,7 @@ struct tl_table *tl_table_current_create(gfp_t gfp)
 	int err;
 
 	rcu_read_lock();
-	t = tl_table_find(current);
+	t = tl_table_current();
 	rcu_read_unlock();
 	if (t)
 		return t;
@@ -220,6 +257,7 @@ void tl_table_release(struct tl_table *t)
 {
 	struct tlmap_slots *slots;
 
+	tl_table_uncache(t);
 	tl_table_lock(t);
 	t->dead = true;
 	tlmap_clear(&t->map);

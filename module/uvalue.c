@@ -115,7 +115,7 @@ int tl_uvalue_clear(struct tasklocal_clear *uc)
 
 	uc->removed = 0;
 	rcu_read_lock();
-	t = tl_table_find(current);
+	t = tl_table_current();
 	rcu_read_unlock();
 	if (!t)
 		return 0;

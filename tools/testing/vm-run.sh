@@ -20,6 +20,8 @@
 #   -s, --smp N           virtual CPUs (default 2)
 #   -m, --mem MB          memory (default 1024)
 #   -e, --append ARGS     more kernel command line
+#   -x, --qemu-arg ARG    one more QEMU argument (repeatable), e.g.
+#                         "-x -icount -x shift=0" for repeatable timing
 #   -q, --quiet           print only the verdict, not the script's output
 #   -h, --help            this text
 #
@@ -37,6 +39,7 @@ die() { echo "Error: $*" >&2; exit 2; }
 
 kernel= timeout=300 log= smp=2 mem=1024 append= quiet=0
 adds=()
+qemu_args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-k|--kernel)	kernel=$2; shift 2 ;;
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
 	-s|--smp)	smp=$2; shift 2 ;;
 	-m|--mem)	mem=$2; shift 2 ;;
 	-e|--append)	append=$2; shift 2 ;;
+	-x|--qemu-arg)	qemu_args+=("$2"); shift 2 ;;
 	-q|--quiet)	quiet=1; shift ;;
 	-h|--help)	usage 0 ;;
 	-*)		echo "Error: unknown option $1" >&2; usage ;;
@@ -118,7 +122,7 @@ timeout -k 5 "$timeout" "$qemu" -machine q35,accel=tcg -cpu max \
 	-kernel "$kernel" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 reboot=t panic=-1 oops=panic panic_on_warn=0 $append" \
 	-display none -monitor none -serial "file:$log" -no-reboot \
-	</dev/null >"$work/qemu.out" 2>&1
+	"${qemu_args[@]}" </dev/null >"$work/qemu.out" 2>&1
 qrc=$?
 set -e
 secs=$(( $(date +%s) - start ))
