@@ -6,6 +6,7 @@
 #   make tools       build libtasklocal and tlctl
 #   make check       install what is missing, build, run every test in VMs
 #   make demo        boot a VM, load the module, show a tlctl session
+#   make bench       measure get/set cost, hook overhead and memory
 #   make deps        install the Debian packages the above need
 
 STOCK_KVER := $(shell tools/testing/stock-kernel.sh 2>/dev/null)
@@ -25,6 +26,7 @@ module:
 tools:
 	$(MAKE) -C tools/lib
 	$(MAKE) -C tools/tlctl
+	$(MAKE) -C tools/testing	# static helpers for the VM tests
 
 deps:
 	tools/testing/deps.sh
@@ -35,6 +37,9 @@ check: deps
 demo: deps
 	tools/testing/demo.sh
 
+bench: deps
+	tools/testing/bench/run.sh
+
 install: tools
 	$(MAKE) -C tools/lib install
 	$(MAKE) -C tools/tlctl install
@@ -43,6 +48,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C tools/lib clean
 	$(MAKE) -C tools/tlctl clean
+	$(MAKE) -C tools/testing clean
 	rm -rf build
 
-.PHONY: all module tools deps check demo install clean
+.PHONY: all module tools deps check demo bench install clean

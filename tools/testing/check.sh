@@ -10,7 +10,7 @@
 # suites, and runs checkpatch. Ends with one line "N passed, N failed".
 #
 # Environment: KEEP_GOING=0 stops at the first failure; ONLY=a,b runs
-# only the named stages (build,native,stock,kunit,style).
+# only the named stages (build,native,stock,kunit,debug,style).
 
 set -uo pipefail
 
@@ -122,20 +122,28 @@ if want native; then
 		"$top/tools/testing/map/difftest.sh"
 fi
 
-if want stock; then
-	say "== stock kernel VM ($stock_kver)"
-	log=$out/vm-stock.log
-	if "$top/tools/testing/vm-run.sh" -k "$stock_image" -l "$out/console-stock.log" \
-		-a "$top/build/stock/module/tasklocal.ko:/lib/tasklocal.ko" \
+# vm_tests NAME KERNEL MODULE: the integration tests in a VM, a TAP line each
+vm_tests() {
+	local name=$1 kernel=$2 ko=$3 log=$out/vm-$1.log
+	if "$top/tools/testing/vm-run.sh" -k "$kernel" -t 900 \
+		-l "$out/console-$name.log" \
+		-a "$ko:/lib/tasklocal.ko" \
 		-a "$top/tools/tlctl/tlctl:/bin/tlctl" \
 		-a "$top/tools/testing/lib.sh:/test/lib.sh" \
 		-a "$top/tools/testing/tests" \
+		-a "$top/build/testing/abi-test:/bin/abi-test" \
+		-a "$top/build/testing/runas:/bin/runas" \
 		"$top/tools/testing/stock-tests.sh" >"$log" 2>&1; then
-		pass "stock VM: boots, runs the tests, no kernel report"
+		pass "$name VM: boots, runs the tests, no kernel report"
 	else
-		fail "stock VM: boots, runs the tests, no kernel report" "$log"
+		fail "$name VM: boots, runs the tests, no kernel report" "$log"
 	fi
-	count_tap "stock" "$log"
+	count_tap "$name" "$log"
+}
+
+if want stock; then
+	say "== stock kernel VM ($stock_kver)"
+	vm_tests stock "$stock_image" "$top/build/stock/module/tasklocal.ko"
 fi
 
 if want kunit; then
@@ -181,6 +189,17 @@ if want kunit; then
 	if [ "${ran:-0}" != "$(wc -l <"$out/kunit-results.txt")" ]; then
 		fail "KUnit: kunit.py ran ${ran:-0} tests, counted $(wc -l <"$out/kunit-results.txt")" \
 			"$out/kunit-parse.log"
+	fi
+fi
+
+if want debug; then
+	say "== integration tests under the KUnit debug kernel"
+	kdir=$("$top/tools/testing/kunit-kernel.sh" --print-dir)
+	if [ -e "$top/build/kunit/module/tasklocal.ko" ]; then
+		vm_tests debug "$kdir/arch/x86/boot/bzImage" \
+			"$top/build/kunit/module/tasklocal.ko"
+	else
+		fail "debug VM: needs the kunit stage's build"
 	fi
 fi
 

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the stock-kernel VM: load the module as a user would, run
-# every tests/*.sh through the real device and tool, unload.
+# Runs inside a VM: load the module as a user would, run every
+# tests/*.sh through the real device and tool, then unload it while
+# tasks still hold tables (their values must all be freed: the kernel's
+# leak and use-after-free detectors watch, where it has them).
 
 . /test/lib.sh
 
@@ -10,5 +12,21 @@ check "/dev/tasklocal is a character device" test -c /dev/tasklocal
 for t in /test/tests/*.sh; do
 	. "$t"
 done
-check "rmmod tasklocal" rmmod tasklocal
+
+# Tasks holding tables, inherited by their children, across the unload.
+tlctl key create unload_a --inheritable >/dev/null 2>&1
+tlctl key create unload_b >/dev/null 2>&1
+for i in 1 2 3; do
+	tlctl run --set unload_a=held$i --set unload_b=also$i -- \
+		sh -c 'sleep 600 & sleep 600' &
+done
+sleep 1
+check_output "holders have tables before unload" '^ *[0-9]+ ' tlctl table list
+check "rmmod tasklocal with tasks holding tables" rmmod tasklocal
 check_fails "the device is gone after rmmod" 1 tlctl version
+kill $(jobs -p) 2>/dev/null
+pkill sleep 2>/dev/null
+wait
+check "holders exit after the unload" true
+check "insmod again after unload" insmod /lib/tasklocal.ko
+check "rmmod again" rmmod tasklocal

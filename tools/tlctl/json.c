@@ -104,10 +104,55 @@ void json_u64(const char *key, unsigned long long value)
 	printf("%llu", value);
 }
 
+void json_s64(const char *key, long long value)
+{
+	begin_value(key);
+	printf("%lld", value);
+}
+
+void json_null(const char *key)
+{
+	begin_value(key);
+	fputs("null", stdout);
+}
+
 void json_bool(const char *key, bool value)
 {
 	begin_value(key);
 	fputs(value ? "true" : "false", stdout);
+}
+
+/* How many objects and arrays are open: 0 between documents. */
+int json_depth(void)
+{
+	return depth;
+}
+
+void json_open(const char *key)
+{
+	if (depth)
+		json_key_object(key);
+	else
+		json_begin_object();
+}
+
+void json_close(void)
+{
+	json_end_object();
+	if (!depth)
+		json_done();
+}
+
+void json_open_array(const char *key)
+{
+	json_begin_array(depth ? key : NULL);
+}
+
+void json_close_array(void)
+{
+	json_end_array();
+	if (!depth)
+		json_done();
 }
 
 /* End of one JSON document. */

@@ -20,20 +20,28 @@ bool json_output;
 bool pretty_output;
 const char *prog = "tlctl";
 
+const char *err_context;
+
 int fail(int status, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[640];
+	int n = 0;
 	va_list ap;
 
+	if (err_context)
+		n = snprintf(msg, sizeof(msg), "%s", err_context);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
-	if (json_output) {
+	if (json_output && json_depth()) {
+		json_string("error", msg);
+	} else if (json_output) {
 		json_begin_object();
 		json_string("error", msg);
 		json_end_object();
 		json_done();
 	} else {
+		fflush(stdout);	/* keep the order of output and errors */
 		fprintf(stderr, "Error: %s\n", msg);
 	}
 	return status;
@@ -43,19 +51,33 @@ int open_device(void)
 {
 	int fd = tl_open();
 
+	if (fd == -ENOENT || fd == -ENODEV || fd == -ENXIO)
+		return fail(EXIT_FAILURE_, "cannot open %s: %s (is the tasklocal module loaded?)",
+			    TASKLOCAL_DEVICE, strerror(-fd)), -1;
 	if (fd < 0)
-		return fail(EXIT_FAILURE_, "cannot open %s: %s", TASKLOCAL_DEVICE,
-			    tl_strerror(fd)), -1;
+		return fail(EXIT_FAILURE_, "cannot open %s: %s",
+			    TASKLOCAL_DEVICE, tl_strerror(fd)), -1;
 	return fd;
 }
 
-void print_cmds(const struct cmd *cmds, const char *object)
+void print_cmds(FILE *f, const struct cmd *cmds, const char *object)
 {
-	for (; cmds->name; cmds++)
-		if (cmds->help)
-			fprintf(stderr, "  %s %s%s%s\n", prog,
-				object ? object : "", object ? " " : "",
-				cmds->help);
+	const char *lead = "Usage:";
+
+	for (; cmds->name; cmds++) {
+		if (!cmds->help)
+			continue;
+		fprintf(f, "%-6s %s %s%s%s\n", lead, prog,
+			object ? object : "", object ? " " : "", cmds->help);
+		lead = "";
+	}
+}
+
+bool is_help(int argc, char **argv)
+{
+	return argc == 1 && (!strcmp(argv[0], "help") ||
+			     !strcmp(argv[0], "--help") ||
+			     !strcmp(argv[0], "-h"));
 }
 
 /* Find @word in @cmds as a unique prefix, or an exact name. */
@@ -66,11 +88,14 @@ static const struct cmd *find_cmd(const struct cmd *cmds, const char *word,
 	size_t len = strlen(word);
 
 	*ambiguous = false;
+	if (!len)
+		return NULL;
 	for (; cmds->name; cmds++) {
 		if (!strcmp(cmds->name, word))
 			return cmds;
 		if (!strncmp(cmds->name, word, len)) {
-			if (found)
+			/* aliases (show, list) share a handler */
+			if (found && found->fn != cmds->fn)
 				*ambiguous = true;
 			found = cmds;
 		}
@@ -83,24 +108,32 @@ int run_cmd(const struct cmd *cmds, const char *object, int argc, char **argv)
 	const struct cmd *c;
 	bool ambiguous;
 
-	if (argc < 1 || !strcmp(argv[0], "help")) {
-		fprintf(stderr, "Usage:\n");
-		print_cmds(cmds, object);
-		return argc < 1 ? EXIT_USAGE : EXIT_OK;
+	if (argc < 1) {
+		print_cmds(stderr, cmds, object);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help")) {
+		print_cmds(stdout, cmds, object);
+		return EXIT_OK;
 	}
 	c = find_cmd(cmds, argv[0], &ambiguous);
 	if (!c)
-		return fail(EXIT_USAGE, "%s '%s'%s; try '%s %shelp'",
-			    ambiguous ? "ambiguous command" : "unknown command",
-			    argv[0], object ? "" : "", prog,
-			    object ? "" : "");
+		return fail(EXIT_USAGE, "%s command '%s'; try '%s %s help'",
+			    ambiguous ? "ambiguous" : "unknown", argv[0], prog,
+			    object);
 	return c->fn(argc - 1, argv + 1);
 }
 
 static int do_help(int argc, char **argv);
 
 static const struct cmd objects[] = {
-	{ "version", do_version, "version" },
+	{ "key", do_key, NULL },
+	{ "run", do_run, NULL },
+	{ "table", do_table, NULL },
+	{ "batch", do_batch, NULL },
+	{ "stats", do_stats, NULL },
+	{ "leaks", do_leaks, NULL },
+	{ "version", do_version, NULL },
 	{ "help", do_help, NULL },
 	{ NULL },
 };
@@ -109,19 +142,32 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
-		"       %s version\n"
+		"       %s help\n"
 		"\n"
-		"OBJECT := { version }\n"
+		"OBJECT := { key | run | table | batch | stats | leaks | version }\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -h|--help }\n"
 		"\n"
-		"Objects and commands may be abbreviated to any unique prefix.\n"
-		"See tlctl(8).\n", prog, prog);
+		"  key create NAME [--inheritable] [--initial VALUE]\n"
+		"  key delete NAME|ID\n"
+		"  key { show | list }\n"
+		"  run [--set NAME=VALUE]... [--] CMD [ARGS]...\n"
+		"  table show [PID|self] [--values]\n"
+		"  table list\n"
+		"  batch [--keep-going] [FILE|-]\n"
+		"  stats\n"
+		"  leaks\n"
+		"  version\n"
+		"\n"
+		"Objects and commands may be abbreviated to any unique prefix;\n"
+		"'%s OBJECT help' describes an object. See tlctl(8).\n",
+		prog, prog, prog);
 }
 
 static int do_help(int argc, char **argv)
 {
-	(void)argc;
 	(void)argv;
+	if (argc)
+		return fail(EXIT_USAGE, "'help' takes no arguments");
 	usage(stdout);
 	return EXIT_OK;
 }

@@ -12,7 +12,13 @@ int do_version(int argc, char **argv)
 	struct tasklocal_version v;
 	int fd, err;
 
-	(void)argv;
+	if (is_help(argc, argv)) {
+		printf("Usage: %s version\n"
+		       "\n"
+		       "The module's ABI version, feature bits and limits (its parameters).\n",
+		       prog);
+		return EXIT_OK;
+	}
 	if (argc)
 		return fail(EXIT_USAGE, "'version' takes no arguments");
 	fd = open_device();

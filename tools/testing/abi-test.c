@@ -1,0 +1,738 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * abi-test: the /dev/tasklocal ioctl ABI, driven with raw ioctls.
+ *
+ * One TAP line per case: every unknown flag, non-zero reserved field, bad
+ * pointer, out-of-range value and unknown command must fail with the errno
+ * <linux/tasklocal.h> documents AND change nothing: the key list and this
+ * task's table (slots, values, counters) are snapshotted around each call
+ * and compared. Runs as root in the test VM, with the module loaded and
+ * no other user of it; prints "1..N" last and exits 1 if a case failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/tasklocal.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434
+#endif
+
+#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BAD_PTR		16ULL	/* never mapped */
+#define SNAP_SLOTS	256
+#define SNAP_VALUES	65536
+
+static int dev;
+static int nr_tests, nr_failed;
+static struct tasklocal_version ver;
+
+/* The keys set up first: named, named without value, initial, fd-owned. */
+static struct tasklocal_key_create key_v, key_nv, key_init, key_fd;
+
+static __printf(2, 3) void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	nr_tests++;
+	if (!ok)
+		nr_failed++;
+	printf("%sok %d - ", ok ? "" : "not ", nr_tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static __printf(1, 2) void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *errname(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ 0, "success" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
+		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
+		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
+		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
+		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
+	};
+	static char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+static __u64 ptr(const void *p)
+{
+	return (__u64)(uintptr_t)p;
+}
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(dev, cmd, arg) < 0 ? errno : 0;
+}
+
+/* What a failed call must leave alone: every key, and this task's table. */
+struct snap {
+	struct tasklocal_key_info *keys;
+	size_t nr_keys;
+	int keys_err;
+	int dump_err;
+	struct tasklocal_table_dump d;
+	struct tasklocal_slot slots[SNAP_SLOTS];
+	unsigned char values[SNAP_VALUES];
+};
+
+static struct snap before, after;
+
+static void snap_keys(struct snap *s)
+{
+	struct tasklocal_key_list kl;
+	__u64 start = 0;
+
+	free(s->keys);
+	s->keys = NULL;
+	s->nr_keys = 0;
+	do {
+		s->keys = realloc(s->keys, (s->nr_keys + 64) * sizeof(*s->keys));
+		memset(&kl, 0, sizeof(kl));
+		kl.keys = ptr(s->keys + s->nr_keys);
+		kl.count = 64;
+		kl.start_id = start;
+		s->keys_err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+		if (s->keys_err || (kl.next_id && kl.next_id <= start))
+			return;
+		s->nr_keys += kl.count;
+		start = kl.next_id;
+	} while (start);
+}
+
+static void snap_take(struct snap *s)
+{
+	snap_keys(s);
+	memset(&s->d, 0, sizeof(s->d));
+	memset(s->slots, 0, sizeof(s->slots));
+	memset(s->values, 0, sizeof(s->values));
+	s->d.flags = TASKLOCAL_DUMP_VALUES;
+	s->d.slots = ptr(s->slots);
+	s->d.nr_slots = SNAP_SLOTS;
+	s->d.values = ptr(s->values);
+	s->d.values_len = SNAP_VALUES;
+	s->dump_err = xioctl(TASKLOCAL_IOC_TABLE_DUMP, &s->d);
+	s->d.slots = 0;
+	s->d.values = 0;
+}
+
+static bool snap_equal(const struct snap *a, const struct snap *b)
+{
+	if (a->keys_err != b->keys_err || a->nr_keys != b->nr_keys ||
+	    memcmp(a->keys, b->keys, a->nr_keys * sizeof(*a->keys)))
+		return false;
+	if (a->dump_err != b->dump_err)
+		return false;
+	if (a->dump_err)
+		return true;
+	return !memcmp(&a->d, &b->d, sizeof(a->d)) &&
+	       !memcmp(a->slots, b->slots, a->d.nr_slots * sizeof(*a->slots)) &&
+	       !memcmp(a->values, b->values, a->d.values_len);
+}
+
+/* @cmd on @arg fails with @want and changes nothing. */
+static void expect(const char *what, unsigned long cmd, void *arg, int want)
+{
+	bool same;
+	int got;
+
+	snap_take(&before);
+	got = xioctl(cmd, arg);
+	snap_take(&after);
+	same = snap_equal(&before, &after);
+	tap(got == want && same, "%s: %s, nothing changed", what,
+	    errname(want));
+	if (got != want)
+		diag("got %s", errname(got));
+	if (!same)
+		diag("the key list or this task's table changed");
+}
+
+static void name_set(__u64 *words, const char *name, size_t len)
+{
+	memset(words, 0, TASKLOCAL_NAME_MAX);
+	memcpy(words, name, len);
+}
+
+static void kc_init(struct tasklocal_key_create *kc, const char *name,
+		    __u32 flags)
+{
+	memset(kc, 0, sizeof(*kc));
+	kc->flags = flags;
+	if (name)
+		name_set(kc->name, name, strlen(name));
+}
+
+static void setup_key(struct tasklocal_key_create *kc, const char *name,
+		      __u32 flags, const char *initial)
+{
+	int err;
+
+	kc_init(kc, name, flags);
+	if (initial) {
+		kc->initial = ptr(initial);
+		kc->initial_len = strlen(initial);
+	}
+	err = xioctl(TASKLOCAL_IOC_KEY_CREATE, kc);
+	tap(!err && kc->id, "KEY_CREATE %s, to begin with", name);
+	if (err)
+		diag("got %s", errname(err));
+}
+
+static struct tasklocal_value val(__u64 key, __u32 flags, const void *buf,
+				  __u32 len)
+{
+	struct tasklocal_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.key_id = key;
+	v.flags = flags;
+	v.value = ptr(buf);
+	v.len = len;
+	return v;
+}
+
+static void setup(void)
+{
+	struct tasklocal_value v;
+	int err;
+
+	memset(&ver, 0, sizeof(ver));
+	err = xioctl(TASKLOCAL_IOC_VERSION, &ver);
+	tap(!err && ver.api_major == 0 && ver.max_value_size,
+	    "VERSION answers, API %u.%u", ver.api_major, ver.api_minor);
+	setup_key(&key_v, "abi.v", 0, NULL);
+	setup_key(&key_nv, "abi.nv", 0, NULL);
+	setup_key(&key_init, "abi.init", 0, "init");
+	setup_key(&key_fd, "abi.fd", TASKLOCAL_KEY_FD, NULL);
+	v = val(key_v.id, 0, "v1", 2);
+	err = xioctl(TASKLOCAL_IOC_SET, &v);
+	tap(!err, "SET abi.v = v1 in this task's table, to begin with");
+	if (err)
+		diag("got %s", errname(err));
+}
+
+static void test_version(void)
+{
+	tap(!ver.reserved[0] && !ver.reserved[1] && !ver.reserved[2] &&
+	    !ver.reserved[3], "VERSION: reserved fields are zero");
+	expect("VERSION to a bad pointer", TASKLOCAL_IOC_VERSION,
+	       (void *)BAD_PTR, EFAULT);
+}
+
+static void create_bad(const char *what, struct tasklocal_key_create *kc,
+		       int want)
+{
+	char desc[128];
+
+	snprintf(desc, sizeof(desc), "KEY_CREATE %s", what);
+	expect(desc, TASKLOCAL_IOC_KEY_CREATE, kc, want);
+	if (kc->fd > 0 && kc->id)
+		close(kc->fd);	/* only if it wrongly succeeded */
+}
+
+static void test_key_create(void)
+{
+	static const char long_name[TASKLOCAL_NAME_MAX + 1] =
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl";
+	struct tasklocal_key_create kc;
+	char *big;
+
+	kc_init(&kc, "abi.x", 1U << 7);
+	create_bad("with an unknown flag", &kc, EINVAL);
+	kc_init(&kc, "abi.x", TASKLOCAL_KEY_DEAD);
+	create_bad("with a report-only flag (DEAD)", &kc, EINVAL);
+	kc_init(&kc, "abi.x", 0);
+	kc.reserved[0] = 1;
+	create_bad("with reserved[0] set", &kc, EINVAL);
+	kc_init(&kc, "abi.x", 0);
+	kc.reserved[1] = 1;
+	create_bad("with reserved[1] set", &kc, EINVAL);
+	kc_init(&kc, "abi x", 0);
+	create_bad("with a blank in the name", &kc, EINVAL);
+	kc_init(&kc, "abi/x", 0);
+	create_bad("with a '/' in the name", &kc, EINVAL);
+	kc_init(&kc, NULL, 0);
+	name_set(kc.name, "abi.x\0y", 7);
+	create_bad("with bytes after the name's NUL", &kc, EINVAL);
+	kc_init(&kc, NULL, 0);
+	name_set(kc.name, long_name, TASKLOCAL_NAME_MAX);
+	create_bad("with a 64-byte name (no NUL)", &kc, EINVAL);
+	kc_init(&kc, NULL, 0);
+	create_bad("anonymous without TASKLOCAL_KEY_FD", &kc, EINVAL);
+	kc_init(&kc, "abi.v", 0);
+	create_bad("with a name already taken", &kc, EEXIST);
+	big = calloc(1, ver.max_value_size + 1);
+	kc_init(&kc, "abi.x", 0);
+	kc.initial = ptr(big);
+	kc.initial_len = ver.max_value_size + 1;
+	create_bad("with an initial value over max_value_size", &kc, E2BIG);
+	free(big);
+	kc_init(&kc, "abi.x", 0);
+	kc.initial = BAD_PTR;
+	kc.initial_len = 4;
+	create_bad("with a bad initial value pointer", &kc, EFAULT);
+	expect("KEY_CREATE from a bad pointer", TASKLOCAL_IOC_KEY_CREATE,
+	       (void *)BAD_PTR, EFAULT);
+}
+
+/* The failed creates took no hash: the next key's is the next in line. */
+static void test_key_hashes(void)
+{
+	struct tasklocal_key_create kc;
+	struct tasklocal_key_delete kd;
+	int err, flags;
+
+	kc_init(&kc, "abi.after", 0);
+	err = xioctl(TASKLOCAL_IOC_KEY_CREATE, &kc);
+	tap(!err && kc.hash == key_fd.hash + ver.hash_increment,
+	    "KEY_CREATE: failed creates consumed no hash (0x%08x after 0x%08x)",
+	    kc.hash, key_fd.hash);
+	tap(key_nv.hash == key_v.hash + ver.hash_increment &&
+	    key_nv.id != key_v.id,
+	    "KEY_CREATE: hashes advance by the hash increment, ids differ");
+	flags = fcntl(key_fd.fd, F_GETFD);
+	tap(key_fd.fd > 2 && flags >= 0 && (flags & FD_CLOEXEC),
+	    "KEY_CREATE with TASKLOCAL_KEY_FD returns an O_CLOEXEC fd");
+	memset(&kd, 0, sizeof(kd));
+	kd.id = kc.id;
+	err = xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	tap(!err, "KEY_DELETE of a named key succeeds");
+}
+
+static void test_key_delete(void)
+{
+	struct tasklocal_key_delete kd;
+
+	memset(&kd, 0, sizeof(kd));
+	kd.id = key_nv.id;
+	kd.flags = 1;
+	expect("KEY_DELETE with flags set", TASKLOCAL_IOC_KEY_DELETE, &kd,
+	       EINVAL);
+	kd.flags = 0;
+	kd.reserved = 1;
+	expect("KEY_DELETE with reserved set", TASKLOCAL_IOC_KEY_DELETE, &kd,
+	       EINVAL);
+	kd.reserved = 0;
+	kd.id = 0x7ffffff0;
+	expect("KEY_DELETE of an unknown id", TASKLOCAL_IOC_KEY_DELETE, &kd,
+	       ENOENT);
+	kd.id = 0;
+	expect("KEY_DELETE of id 0", TASKLOCAL_IOC_KEY_DELETE, &kd, ENOENT);
+	kd.id = key_fd.id;
+	expect("KEY_DELETE of an fd-owned key", TASKLOCAL_IOC_KEY_DELETE, &kd,
+	       EINVAL);
+	expect("KEY_DELETE from a bad pointer", TASKLOCAL_IOC_KEY_DELETE,
+	       (void *)BAD_PTR, EFAULT);
+}
+
+static void test_key_list(void)
+{
+	struct tasklocal_key_info info[2];
+	struct tasklocal_key_list kl;
+	int err;
+
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = ptr(info);
+	kl.count = 2;
+	kl.reserved = 1;
+	expect("KEY_LIST with reserved set", TASKLOCAL_IOC_KEY_LIST, &kl,
+	       EINVAL);
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = BAD_PTR;
+	kl.count = 2;
+	expect("KEY_LIST into a bad pointer", TASKLOCAL_IOC_KEY_LIST, &kl,
+	       EFAULT);
+	expect("KEY_LIST from a bad pointer", TASKLOCAL_IOC_KEY_LIST,
+	       (void *)BAD_PTR, EFAULT);
+	memset(&kl, 0, sizeof(kl));
+	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+	tap(!err && kl.count == 0 && kl.total >= 4,
+	    "KEY_LIST with no room reports the total (%u)", kl.total);
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = ptr(info);
+	kl.count = 1;
+	kl.start_id = key_v.id;
+	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+	tap(!err && kl.count == 1 && info[0].id == key_v.id &&
+	    kl.next_id > key_v.id && !info[0].reserved,
+	    "KEY_LIST pages: one key from start_id, next_id after it");
+	snap_take(&before);
+	tap(!before.keys_err && before.nr_keys == kl.total,
+	    "KEY_LIST paging sees all %u keys", kl.total);
+}
+
+static void test_set(void)
+{
+	struct tasklocal_value v;
+	char *big;
+
+	v = val(key_nv.id, 1U << 5, "x", 1);
+	expect("SET with an unknown flag", TASKLOCAL_IOC_SET, &v, EINVAL);
+	v = val(key_nv.id, TASKLOCAL_GET_INITIAL, "x", 1);
+	expect("SET with GET's report-only flag", TASKLOCAL_IOC_SET, &v,
+	       EINVAL);
+	v = val(key_nv.id, 0, "x", 1);
+	v.reserved = 1;
+	expect("SET with reserved set", TASKLOCAL_IOC_SET, &v, EINVAL);
+	big = calloc(1, ver.max_value_size + 1);
+	v = val(key_nv.id, 0, big, ver.max_value_size + 1);
+	expect("SET of a value over max_value_size", TASKLOCAL_IOC_SET, &v,
+	       E2BIG);
+	free(big);
+	v = val(key_nv.id, 0, (void *)BAD_PTR, 4);
+	expect("SET from a bad value pointer", TASKLOCAL_IOC_SET, &v, EFAULT);
+	v = val(0x7ffffff0, 0, "x", 1);
+	expect("SET of an unknown key", TASKLOCAL_IOC_SET, &v, ENOENT);
+	v = val(key_nv.id, TASKLOCAL_SET_MASK, "x", 1);
+	expect("SET with both CREATE and REPLACE", TASKLOCAL_IOC_SET, &v,
+	       EINVAL);
+	v = val(key_v.id, TASKLOCAL_SET_CREATE, "x", 1);
+	expect("SET CREATE over an existing value", TASKLOCAL_IOC_SET, &v,
+	       EEXIST);
+	v = val(key_nv.id, TASKLOCAL_SET_REPLACE, "x", 1);
+	expect("SET REPLACE with no value", TASKLOCAL_IOC_SET, &v, ENOENT);
+	expect("SET from a bad pointer", TASKLOCAL_IOC_SET, (void *)BAD_PTR,
+	       EFAULT);
+}
+
+static void test_get(void)
+{
+	struct tasklocal_value v;
+	char buf[8];
+	int err;
+
+	v = val(key_v.id, 1, buf, sizeof(buf));
+	expect("GET with flags set", TASKLOCAL_IOC_GET, &v, EINVAL);
+	v = val(key_v.id, 0, buf, sizeof(buf));
+	v.reserved = 1;
+	expect("GET with reserved set", TASKLOCAL_IOC_GET, &v, EINVAL);
+	v = val(key_v.id, 0, buf, 1);
+	expect("GET into too small a buffer", TASKLOCAL_IOC_GET, &v, ERANGE);
+	tap(v.len == 2, "GET: ERANGE sets len to the room needed (%u)", v.len);
+	v = val(key_nv.id, 0, buf, sizeof(buf));
+	expect("GET with no value and no initial value", TASKLOCAL_IOC_GET,
+	       &v, ENODATA);
+	v = val(key_v.id, 0, (void *)BAD_PTR, 8);
+	expect("GET into a bad value pointer", TASKLOCAL_IOC_GET, &v, EFAULT);
+	v = val(0x7ffffff0, 0, buf, sizeof(buf));
+	expect("GET of an unknown key", TASKLOCAL_IOC_GET, &v, ENOENT);
+	expect("GET from a bad pointer", TASKLOCAL_IOC_GET, (void *)BAD_PTR,
+	       EFAULT);
+	memset(buf, 0, sizeof(buf));
+	v = val(key_v.id, 0, buf, sizeof(buf));
+	err = xioctl(TASKLOCAL_IOC_GET, &v);
+	tap(!err && v.len == 2 && !memcmp(buf, "v1", 2) && !v.flags,
+	    "GET returns the value set, its length, no flags");
+}
+
+static void test_remove_clear(void)
+{
+	struct tasklocal_clear c;
+	struct tasklocal_value v;
+
+	v = val(key_v.id, 1, NULL, 0);
+	expect("REMOVE with flags set", TASKLOCAL_IOC_REMOVE, &v, EINVAL);
+	v = val(key_v.id, 0, NULL, 0);
+	v.reserved = 1;
+	expect("REMOVE with reserved set", TASKLOCAL_IOC_REMOVE, &v, EINVAL);
+	v = val(key_nv.id, 0, NULL, 0);
+	expect("REMOVE with no value", TASKLOCAL_IOC_REMOVE, &v, ENODATA);
+	v = val(0x7ffffff0, 0, NULL, 0);
+	expect("REMOVE of an unknown key", TASKLOCAL_IOC_REMOVE, &v, ENOENT);
+	expect("REMOVE from a bad pointer", TASKLOCAL_IOC_REMOVE,
+	       (void *)BAD_PTR, EFAULT);
+	memset(&c, 0, sizeof(c));
+	c.flags = 1;
+	expect("CLEAR with flags set", TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	expect("CLEAR from a bad pointer", TASKLOCAL_IOC_CLEAR,
+	       (void *)BAD_PTR, EFAULT);
+}
+
+static void dump_init(struct tasklocal_table_dump *d, __u32 flags,
+		      int target, struct tasklocal_slot *slots, __u32 nr)
+{
+	memset(d, 0, sizeof(*d));
+	d->flags = flags;
+	d->target = target;
+	d->slots = ptr(slots);
+	d->nr_slots = nr;
+}
+
+static void test_dump_flags(void)
+{
+	struct tasklocal_slot slots[4];
+	struct tasklocal_table_dump d;
+
+	dump_init(&d, 1U << 9, 0, slots, 4);
+	expect("TABLE_DUMP with an unknown flag", TASKLOCAL_IOC_TABLE_DUMP,
+	       &d, EINVAL);
+	dump_init(&d, TASKLOCAL_DUMP_PID | TASKLOCAL_DUMP_PIDFD, getpid(),
+		  slots, 4);
+	expect("TABLE_DUMP with both PID and PIDFD", TASKLOCAL_IOC_TABLE_DUMP,
+	       &d, EINVAL);
+	dump_init(&d, 0, 0, slots, 4);
+	d.reserved0 = 1;
+	expect("TABLE_DUMP with reserved0 set", TASKLOCAL_IOC_TABLE_DUMP, &d,
+	       EINVAL);
+	dump_init(&d, 0, 0, slots, 4);
+	d.reserved[1] = 1;
+	expect("TABLE_DUMP with reserved[1] set", TASKLOCAL_IOC_TABLE_DUMP,
+	       &d, EINVAL);
+	dump_init(&d, 0, 0, (void *)BAD_PTR, 4);
+	expect("TABLE_DUMP into a bad slots pointer",
+	       TASKLOCAL_IOC_TABLE_DUMP, &d, EFAULT);
+	expect("TABLE_DUMP from a bad pointer", TASKLOCAL_IOC_TABLE_DUMP,
+	       (void *)BAD_PTR, EFAULT);
+}
+
+static void test_dump_room(void)
+{
+	struct tasklocal_slot slots[4];
+	struct tasklocal_table_dump d;
+	char small[1];
+	int err;
+
+	dump_init(&d, 0, 0, slots, 0);
+	expect("TABLE_DUMP with no room for the slots",
+	       TASKLOCAL_IOC_TABLE_DUMP, &d, ERANGE);
+	tap(d.nr_slots == 1, "TABLE_DUMP: ERANGE sets nr_slots to the room needed (%u)",
+	    d.nr_slots);
+	dump_init(&d, TASKLOCAL_DUMP_VALUES, 0, slots, 4);
+	d.values = ptr(small);
+	d.values_len = sizeof(small);
+	err = xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d);
+	tap(!err && d.nr_slots == 1 &&
+	    (slots[0].flags & TASKLOCAL_SLOT_TRUNCATED) && slots[0].value_len == 2,
+	    "TABLE_DUMP: value bytes that do not fit are flagged TRUNCATED");
+	dump_init(&d, 0, 0, slots, 4);
+	err = xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d);
+	tap(!err && d.pid == (__u32)getpid() && d.len == ver.map_initial_len &&
+	    d.size == 1 && d.nr_slots == 1 && slots[0].key_id == key_v.id &&
+	    slots[0].home == (key_v.hash & (d.len - 1)) &&
+	    slots[0].index == slots[0].home,
+	    "TABLE_DUMP of this task: one entry, in its home slot");
+}
+
+static void test_dump_target(void)
+{
+	struct tasklocal_slot slots[4];
+	struct tasklocal_table_dump d;
+	int pidfd, null;
+	pid_t child;
+
+	dump_init(&d, TASKLOCAL_DUMP_PID, 0x3ffffff0, slots, 4);
+	expect("TABLE_DUMP of no such pid", TASKLOCAL_IOC_TABLE_DUMP, &d,
+	       ESRCH);
+	child = fork();
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	dump_init(&d, TASKLOCAL_DUMP_PID, child, slots, 4);
+	expect("TABLE_DUMP of a task without a table",
+	       TASKLOCAL_IOC_TABLE_DUMP, &d, ENODATA);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	if (!(ver.features & TASKLOCAL_FEATURE_PIDFD)) {
+		tap(true, "TABLE_DUMP by pidfd # SKIP no TASKLOCAL_FEATURE_PIDFD");
+		return;
+	}
+	null = open("/dev/null", O_RDONLY);
+	dump_init(&d, TASKLOCAL_DUMP_PIDFD, null, slots, 4);
+	expect("TABLE_DUMP of an fd that is not a pidfd",
+	       TASKLOCAL_IOC_TABLE_DUMP, &d, EBADF);
+	close(null);
+	pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	dump_init(&d, TASKLOCAL_DUMP_PIDFD, pidfd, slots, 4);
+	tap(pidfd >= 0 && !xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d) &&
+	    d.pid == (__u32)getpid() && d.nr_slots == 1,
+	    "TABLE_DUMP by pidfd reads that task's table");
+	close(pidfd);
+}
+
+static void test_table_list_stats(void)
+{
+	struct tasklocal_task_info tasks[4];
+	struct tasklocal_table_list tl;
+	struct tasklocal_stats st;
+	int err;
+
+	memset(&tl, 0, sizeof(tl));
+	tl.tasks = ptr(tasks);
+	tl.count = 4;
+	tl.flags = 1;
+	expect("TABLE_LIST with flags set", TASKLOCAL_IOC_TABLE_LIST, &tl,
+	       EINVAL);
+	tl.flags = 0;
+	tl.reserved = 1;
+	expect("TABLE_LIST with reserved set", TASKLOCAL_IOC_TABLE_LIST, &tl,
+	       EINVAL);
+	tl.reserved = 0;
+	tl.tasks = BAD_PTR;
+	expect("TABLE_LIST into a bad pointer", TASKLOCAL_IOC_TABLE_LIST, &tl,
+	       EFAULT);
+	expect("TABLE_LIST from a bad pointer", TASKLOCAL_IOC_TABLE_LIST,
+	       (void *)BAD_PTR, EFAULT);
+	memset(&tl, 0, sizeof(tl));
+	err = xioctl(TASKLOCAL_IOC_TABLE_LIST, &tl);
+	tap(!err && tl.count == 0 && tl.total >= 1,
+	    "TABLE_LIST with no room reports the total (%u)", tl.total);
+	expect("STATS to a bad pointer", TASKLOCAL_IOC_STATS, (void *)BAD_PTR,
+	       EFAULT);
+	memset(&st, 0, sizeof(st));
+	err = xioctl(TASKLOCAL_IOC_STATS, &st);
+	tap(!err && st.tables >= 1 && st.entries >= 1 && st.keys >= 4,
+	    "STATS counts this task's table, entry and keys");
+}
+
+static void test_unknown(void)
+{
+	const unsigned long unknown = _IOWR(TASKLOCAL_IOC_MAGIC, 0x7f,
+					    struct tasklocal_key_create);
+	struct tasklocal_key_create kc;
+	__u64 word = 0;
+
+	kc_init(&kc, "abi.x", 0);
+	expect("an unknown command number", unknown, &kc, ENOTTY);
+	expect("another magic", _IOWR(0xB8, 0x01, struct tasklocal_key_create),
+	       &kc, ENOTTY);
+	expect("KEY_CREATE's number and direction, a smaller size",
+	       _IOWR(TASKLOCAL_IOC_MAGIC, 0x01, __u64), &word, EINVAL);
+	expect("KEY_CREATE's number and size, write-only",
+	       _IOW(TASKLOCAL_IOC_MAGIC, 0x01, struct tasklocal_key_create),
+	       &kc, ENOTTY);
+	expect("VERSION's number with no direction", _IO(TASKLOCAL_IOC_MAGIC, 0),
+	       NULL, ENOTTY);
+}
+
+/* A newer caller's bigger structure: fine while its extra bytes are zero. */
+static void test_grown(void)
+{
+	struct {
+		struct tasklocal_key_list kl;
+		__u64 more;
+	} big;
+	const unsigned long cmd = _IOWR(TASKLOCAL_IOC_MAGIC, 0x03, big);
+	int err;
+
+	memset(&big, 0, sizeof(big));
+	err = xioctl(cmd, &big);
+	tap(!err && big.kl.total >= 3,
+	    "KEY_LIST with a grown structure, zero at its end, works");
+	memset(&big, 0, sizeof(big));
+	big.more = 1;
+	expect("KEY_LIST with a grown structure, non-zero at its end", cmd,
+	       &big, E2BIG);
+}
+
+/* Calls that change things, last: an initial value, a dead key, clear. */
+static void test_changes(void)
+{
+	struct tasklocal_key_delete kd;
+	struct tasklocal_clear c;
+	struct tasklocal_value v;
+	char buf[8] = "";
+	int err;
+
+	v = val(key_init.id, 0, buf, sizeof(buf));
+	err = xioctl(TASKLOCAL_IOC_GET, &v);
+	tap(!err && v.len == 4 && !memcmp(buf, "init", 4) &&
+	    (v.flags & TASKLOCAL_GET_INITIAL),
+	    "GET of a key with an initial value stores it, flags GET_INITIAL");
+	v = val(key_init.id, 0, buf, sizeof(buf));
+	err = xioctl(TASKLOCAL_IOC_GET, &v);
+	tap(!err && v.len == 4 && !v.flags,
+	    "GET again finds the stored value, no GET_INITIAL");
+	close(key_fd.fd);
+	memset(&kd, 0, sizeof(kd));
+	kd.id = key_fd.id;
+	err = xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	tap(err == ENOENT, "closing an fd-owned key's fd kills it (%s)",
+	    errname(err));
+	v = val(key_fd.id, 0, "x", 1);
+	err = xioctl(TASKLOCAL_IOC_SET, &v);
+	tap(err == ENOENT, "SET of a dead key: ENOENT (%s)", errname(err));
+	memset(&c, 0, sizeof(c));
+	err = xioctl(TASKLOCAL_IOC_CLEAR, &c);
+	tap(!err && c.removed == 2, "CLEAR removes this task's 2 entries (%u)",
+	    c.removed);
+}
+
+static void cleanup(void)
+{
+	struct tasklocal_key_delete kd;
+
+	memset(&kd, 0, sizeof(kd));
+	kd.id = key_v.id;
+	xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	kd.id = key_nv.id;
+	xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	kd.id = key_init.id;
+	xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+}
+
+int main(void)
+{
+	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
+		       strerror(errno));
+		return 1;
+	}
+	setup();
+	test_version();
+	test_key_create();
+	test_key_hashes();
+	test_key_delete();
+	test_key_list();
+	test_set();
+	test_get();
+	test_remove_clear();
+	test_dump_flags();
+	test_dump_room();
+	test_dump_target();
+	test_table_list_stats();
+	test_unknown();
+	test_grown();
+	test_changes();
+	cleanup();
+	printf("1..%d\n", nr_tests);
+	return nr_failed ? 1 : 0;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tlctl leaks: tasks that hold stale entries, and dead keys whose entries
+ * are not all gone: the pooled-thread leak of ThreadLocal, made visible.
+ *
+ * A key's death only marks its entries stale; each table expunges them
+ * (and frees their values) when its own task next uses it, or when the
+ * task exits. A long-lived task that never touches its table again keeps
+ * them for its whole life.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tlctl.h"
+
+/* What the dump of one task's table says about its stale entries. */
+struct stale_info {
+	bool known;		/* the table could be read */
+	unsigned long long bytes;
+};
+
+static void stale_of(int fd, const struct tasklocal_task_info *t,
+		     struct stale_info *si)
+{
+	struct tl_dump *d;
+	__u32 i;
+
+	memset(si, 0, sizeof(*si));
+	if (tl_table_dump(fd, TASKLOCAL_DUMP_PID, t->pid, &d))
+		return;
+	si->known = true;
+	for (i = 0; i < d->info.nr_slots; i++)
+		if (d->slots[i].flags & TASKLOCAL_SLOT_STALE)
+			si->bytes += d->slots[i].value_len;
+	tl_dump_free(d);
+}
+
+static void show_task(int fd, const struct tasklocal_task_info *t)
+{
+	struct stale_info si;
+	char comm[17];
+
+	tl_comm_unpack(comm, t->comm);
+	stale_of(fd, t, &si);
+	if (json_output) {
+		json_begin_object();
+		json_u64("pid", t->pid);
+		json_string("comm", comm);
+		json_u64("stale", t->stale);
+		json_u64("size", t->size);
+		json_u64("value_bytes", t->value_bytes);
+		if (si.known)
+			json_u64("stale_bytes", si.bytes);
+		json_end_object();
+		return;
+	}
+	printf("pid %u (%s): %u stale %s of %u", t->pid, comm, t->stale,
+	       plural(t->stale, "entry", "entries"), t->size);
+	if (si.known)
+		printf(", holding %llu of %llu value bytes", si.bytes,
+		       (unsigned long long)t->value_bytes);
+	putchar('\n');
+}
+
+static void show_key(const struct tasklocal_key_info *k)
+{
+	char name[TASKLOCAL_NAME_MAX];
+
+	tl_name_unpack(name, k->name);
+	if (json_output) {
+		json_begin_object();
+		json_u64("id", k->id);
+		if (name[0])
+			json_string("name", name);
+		else
+			json_null("name");
+		json_u64("uid", k->uid);
+		json_u64("entries", k->entries);
+		json_end_object();
+		return;
+	}
+	printf("dead key %s (id %llu, uid %u): %u %s left in tables\n",
+	       name[0] ? name : "(anonymous)", (unsigned long long)k->id,
+	       k->uid, k->entries, plural(k->entries, "entry", "entries"));
+}
+
+static void print_advice(void)
+{
+	printf("\n"
+	       "Stale entries keep their values until the task holding them uses its\n"
+	       "table again (a set, get or remove that reaches them, or a clear) or\n"
+	       "exits. A pooled task that never does keeps them: have it remove its\n"
+	       "value before the key is deleted, or clear its table between jobs.\n");
+}
+
+static bool dead_with_entries(const struct tasklocal_key_info *k)
+{
+	return (k->flags & TASKLOCAL_KEY_DEAD) && k->entries;
+}
+
+static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
+		  const struct tasklocal_key_info *keys, size_t nk)
+{
+	size_t i, found = 0;
+
+	if (json_output)
+		json_open("leaks");
+	if (json_output)
+		json_begin_array("tasks");
+	for (i = 0; i < nt; i++)
+		if (tasks[i].stale) {
+			show_task(fd, &tasks[i]);
+			found++;
+		}
+	if (json_output)
+		json_end_array();
+	if (json_output)
+		json_begin_array("dead_keys");
+	for (i = 0; i < nk; i++)
+		if (dead_with_entries(&keys[i])) {
+			show_key(&keys[i]);
+			found++;
+		}
+	if (json_output) {
+		json_end_array();
+		json_close();
+	} else if (found) {
+		print_advice();
+	} else {
+		printf("no stale entries, no dead keys with entries left\n");
+	}
+	return EXIT_OK;
+}
+
+int do_leaks(int argc, char **argv)
+{
+	struct tasklocal_task_info *tasks = NULL;
+	struct tasklocal_key_info *keys = NULL;
+	size_t nt, nk;
+	int fd, err, ret;
+
+	if (is_help(argc, argv)) {
+		printf("Usage: %s leaks\n"
+		       "\n"
+		       "Tasks whose tables hold stale entries (values under dead keys) and\n"
+		       "dead keys whose entries are not all expunged yet, with the bytes\n"
+		       "they pin.\n", prog);
+		return EXIT_OK;
+	}
+	if (argc)
+		return fail(EXIT_USAGE, "'leaks' takes no arguments");
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILURE_;
+	err = tl_table_list(fd, &tasks, &nt);
+	if (!err)
+		err = tl_key_list(fd, &keys, &nk);
+	if (err)
+		ret = fail(EXIT_FAILURE_, "leaks: %s", tl_strerror(err));
+	else
+		ret = report(fd, tasks, nt, keys, nk);
+	free(tasks);
+	free(keys);
+	close(fd);
+	return ret;
+}
