@@ -73,18 +73,10 @@ static void tl_key_strong_release(struct kref *strong)
 struct tasklocal_key *
 tl_key_alloc(const struct tasklocal_key_ops *ops, void *data, u32 hash)
 {
-	struct tasklocal_key *key;
-	int err;
+	struct tasklocal_key *key = tasklocal_key_create(ops, data);
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
-	if (!key)
-		return ERR_PTR(-ENOMEM);
-	err = tl_key_init(key, ops, data);
-	if (err) {
-		kfree(key);
-		return ERR_PTR(err);
-	}
-	key->mk.hash = hash;
+	if (!IS_ERR(key))
+		key->mk.hash = hash;
 	return key;
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);

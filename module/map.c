@@ -36,6 +36,32 @@ static struct tlmap_entry *slot_locked(struct tlmap *map,
 					 lockdep_is_held(&map->lock));
 }
 
+/*
+ * Read-only linear probe from @key's home slot, under RCU or the lock.
+ * Java's probes expunge the stale entries they meet; a reader cannot, so
+ * with @stop_at_stale it gives up there with ERR_PTR(-EAGAIN), else it
+ * walks past them.
+ */
+static __always_inline struct tlmap_entry *
+probe(struct tlmap *map, const struct tlmap_key *key, bool stop_at_stale)
+{
+	struct tlmap_slots *s = rcu_dereference_check(map->slots,
+					lockdep_is_held(&map->lock));
+	unsigned int mask = s->len - 1;
+	unsigned int i = key->hash & mask;
+	struct tlmap_entry *e;
+
+	while ((e = rcu_dereference_check(s->slot[i],
+					  lockdep_is_held(&map->lock)))) {
+		if (e->key == key)
+			return e;
+		if (stop_at_stale && tlmap_entry_stale(e))
+			return ERR_PTR(-EAGAIN);
+		i = (i + 1) & mask;
+	}
+	return NULL;
+}
+
 /**
  * tlmap_init() - set up an empty map over a slot array
  * @map: the map
@@ -66,21 +92,7 @@ EXPORT_SYMBOL_IF_KUNIT(tlmap_init);
 struct tlmap_entry *tlmap_lookup(struct tlmap *map,
 				 const struct tlmap_key *key)
 {
-	struct tlmap_slots *s = rcu_dereference_check(map->slots,
-					lockdep_is_held(&map->lock));
-	unsigned int mask = s->len - 1;
-	unsigned int i = key->hash & mask;
-	struct tlmap_entry *e;
-
-	while ((e = rcu_dereference_check(s->slot[i],
-					  lockdep_is_held(&map->lock)))) {
-		if (e->key == key)
-			return e;
-		if (tlmap_entry_stale(e))
-			return ERR_PTR(-EAGAIN);
-		i = (i + 1) & mask;
-	}
-	return NULL;
+	return probe(map, key, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_lookup);
 
@@ -452,19 +464,7 @@ EXPORT_SYMBOL_IF_KUNIT(tlmap_clear);
  */
 struct tlmap_entry *tlmap_peek(struct tlmap *map, const struct tlmap_key *key)
 {
-	struct tlmap_slots *s = rcu_dereference_check(map->slots,
-					lockdep_is_held(&map->lock));
-	unsigned int mask = s->len - 1;
-	unsigned int i = key->hash & mask;
-	struct tlmap_entry *e;
-
-	while ((e = rcu_dereference_check(s->slot[i],
-					  lockdep_is_held(&map->lock)))) {
-		if (e->key == key)
-			return e;
-		i = (i + 1) & mask;
-	}
-	return NULL;
+	return probe(map, key, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_peek);
 

@@ -201,7 +201,8 @@ static void tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
 		if (!e || !tl_entry_inherited(e))
 			continue;
 		copy = tl_entry_alloc(tl_key_of(e->key), e->value,
-				      GFP_ATOMIC | __GFP_NOWARN);
+				      GFP_ATOMIC | __GFP_NOWARN |
+				      __GFP_ACCOUNT);
 		if (!copy) {
 			pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
 					    ct->pid);
@@ -236,9 +237,13 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 		goto out;
 	/* only the parent itself grows its table: len is stable here */
 	len = rcu_dereference(pt->map.slots)->len;
-	ct = tl_table_create(child, len, GFP_ATOMIC | __GFP_NOWARN);
-	if (IS_ERR(ct))
+	ct = tl_table_create(child, len,
+			     GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT);
+	if (IS_ERR(ct)) {
+		pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
+				    task_pid_nr(child));
 		goto out;
+	}
 	tl_table_inherit(pt, ct);
 	if (ct->map.size)
 		tl_table_publish(ct);

@@ -10,8 +10,11 @@
  * only at their end.
  *
  * The caller's own table: SET, GET, REMOVE, CLEAR act on the calling
- * task's table only. Other tasks' tables can be read (TABLE_DUMP) with
- * the rights ptrace would need.
+ * task's table only. Any user may use any live key there (a key is a
+ * name; each task's value is its own, charged to its memory cgroup).
+ * Other tasks' tables can be read (TABLE_DUMP) with the rights ptrace
+ * would need; TABLE_LIST shows every task's table sizes, as ps shows
+ * every task. A structure smaller than this version's is EINVAL.
  */
 #ifndef _UAPI_LINUX_TASKLOCAL_H
 #define _UAPI_LINUX_TASKLOCAL_H
@@ -189,6 +192,8 @@ struct tasklocal_value {
  * struct tasklocal_clear - TASKLOCAL_IOC_CLEAR: empty the caller's table
  * @flags: zero (in)
  * @removed: entries removed, stale ones included (out)
+ *
+ * Only userspace keys' entries go; kernel code's values stay.
  */
 struct tasklocal_clear {
 	__u32 flags;
