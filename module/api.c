@@ -157,7 +157,8 @@ int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags)
 	tl_table_unlock(t);
 	if (err)
 		tl_entry_free_unused(e);
-	kvfree(spare);
+	if (spare)
+		tlmap_slots_free(spare);
 	return err;
 }
 

@@ -54,16 +54,34 @@ void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e)
 
 struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp)
 {
-	struct tlmap_slots *s = kvzalloc(struct_size(s, slot, len), gfp);
+	struct tlmap_slots *s = kmalloc(sizeof(*s), gfp);
 
-	if (s)
-		s->len = len;
+	if (!s)
+		return NULL;
+	s->slot = kvcalloc(len, sizeof(*s->slot), gfp);
+	if (!s->slot) {
+		kfree(s);
+		return NULL;
+	}
+	s->len = len;
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_slots_alloc);
 
+void tlmap_slots_free(struct tlmap_slots *s)
+{
+	kvfree(s->slot);
+	kfree(s);
+}
+
+static void tl_slots_free_rcu(struct rcu_head *rcu)
+{
+	tlmap_slots_free(container_of(rcu, struct tlmap_slots, rcu));
+}
+
+/* The module's exit waits for these callbacks (rcu_barrier()). */
 void tlmap_slots_retire(struct tlmap_slots *s)
 {
-	kvfree_rcu(s, rcu);
+	call_rcu(&s->rcu, tl_slots_free_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_slots_retire);

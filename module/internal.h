@@ -85,6 +85,7 @@ int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 void tl_key_weak_get(struct tasklocal_key *key);
 void tl_key_weak_put(struct tasklocal_key *key);
 void tl_key_kill(struct tasklocal_key *key);
+struct tasklocal_key *tl_key_find_rcu(u64 id);
 struct tasklocal_key *tl_key_get_by_id(u64 id);
 void tl_keys_count(u64 *alive, u64 *dead);
 u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,

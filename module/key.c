@@ -111,6 +111,19 @@ int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 }
 
 /**
+ * tl_key_find_rcu() - a key by id, live or dead, without a reference
+ * @id: the id
+ *
+ * Call under rcu_read_lock(); the key's memory stays until it ends.
+ *
+ * Return: the key, or NULL.
+ */
+struct tasklocal_key *tl_key_find_rcu(u64 id)
+{
+	return id > U32_MAX ? NULL : xa_load(&tl_keys, id);
+}
+
+/**
  * tl_key_get_by_id() - a strong reference to a live key, by id
  * @id: the id
  *
@@ -120,10 +133,8 @@ struct tasklocal_key *tl_key_get_by_id(u64 id)
 {
 	struct tasklocal_key *key;
 
-	if (id > U32_MAX)
-		return NULL;
 	rcu_read_lock();
-	key = xa_load(&tl_keys, id);
+	key = tl_key_find_rcu(id);
 	if (key && !kref_get_unless_zero(&key->strong))
 		key = NULL;
 	rcu_read_unlock();

@@ -48,10 +48,14 @@ struct tlmap_entry {
 	struct rcu_head rcu;
 };
 
+/*
+ * A slot array. The pointers are allocated apart from this header so that
+ * their size is an exact power of two, with no allocator rounding.
+ */
 struct tlmap_slots {
 	unsigned int len;		/* a power of two */
+	struct tlmap_entry __rcu **slot;
 	struct rcu_head rcu;
-	struct tlmap_entry __rcu *slot[];
 };
 
 struct tlmap_stats {
@@ -96,7 +100,8 @@ static inline unsigned int tlmap_grow_len(const struct tlmap_slots *s,
 
 /* Provided by the user of the map. */
 struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp);
-void tlmap_slots_retire(struct tlmap_slots *s);
+void tlmap_slots_free(struct tlmap_slots *s);	/* never published */
+void tlmap_slots_retire(struct tlmap_slots *s);	/* after a grace period */
 void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e);
 
 void tlmap_init(struct tlmap *map, struct tlmap_slots *slots);

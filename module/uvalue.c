@@ -66,13 +66,54 @@ static struct tl_value *tl_uvalue_lookup(struct tl_ukey *uk, u32 *flags)
 	return v;
 }
 
-/* Returns -ERANGE with uv->len set when the caller's buffer is short. */
+/* Copy @v out to the caller; -ERANGE with uv->len set if it is short. */
+static int tl_uvalue_copy_out(struct tasklocal_value *uv, struct tl_value *v)
+{
+	int err = 0;
+
+	if (v->len > uv->len)
+		err = -ERANGE;
+	else if (copy_to_user(u64_to_user_ptr(uv->value), v->data, v->len))
+		err = -EFAULT;
+	uv->len = v->len;
+	return err;
+}
+
+/*
+ * GET's fast path: a value the caller's table holds, found under RCU and
+ * copied out without taking references. Entries of userspace keys leave
+ * a table only through its own task (set, remove, expunge, clear, exit),
+ * which is busy here, so the value stays put. -EAGAIN: take the slow path
+ * (no such key, no value yet, or a stale entry to expunge on the way).
+ */
+static int tl_uvalue_get_fast(struct tasklocal_value *uv)
+{
+	struct tlmap_entry *e = NULL;
+	struct tasklocal_key *key;
+	struct tl_table *t;
+
+	rcu_read_lock();
+	key = tl_key_find_rcu(uv->key_id);
+	if (key && key->user && !tlmap_key_dead(&key->mk)) {
+		t = tl_table_current();
+		if (t)
+			e = tlmap_lookup(&t->map, &key->mk);
+	}
+	rcu_read_unlock();
+	if (IS_ERR_OR_NULL(e))
+		return -EAGAIN;
+	return tl_uvalue_copy_out(uv, e->value);
+}
+
 int tl_uvalue_get(struct tasklocal_value *uv)
 {
 	struct tl_value *v;
 	struct tl_ukey *uk;
-	int err = 0;
+	int err;
 
+	err = tl_uvalue_get_fast(uv);
+	if (err != -EAGAIN)
+		return err;
 	uk = tl_ukey_get(uv->key_id);
 	if (!uk)
 		return -ENOENT;
@@ -81,11 +122,7 @@ int tl_uvalue_get(struct tasklocal_value *uv)
 		err = PTR_ERR(v);
 		goto put_key;
 	}
-	if (v->len > uv->len)
-		err = -ERANGE;
-	else if (copy_to_user(u64_to_user_ptr(uv->value), v->data, v->len))
-		err = -EFAULT;
-	uv->len = v->len;
+	err = tl_uvalue_copy_out(uv, v);
 	tl_value_put(v);
 put_key:
 	tasklocal_key_put(&uk->key);

@@ -39,31 +39,6 @@ static const struct tlmap_key *key_ptrs[MAX_KEYS + MISS_KEYS];
 static pthread_key_t pkeys[MAX_KEYS];
 static unsigned long sink;	/* loops store here: nothing is optimized out */
 
-struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp)
-{
-	struct tlmap_slots *s;
-
-	(void)gfp;
-	s = calloc(1, sizeof(*s) + len * sizeof(s->slot[0]));
-	if (!s) {
-		perror("calloc");
-		exit(1);
-	}
-	s->len = len;
-	return s;
-}
-
-void tlmap_slots_retire(struct tlmap_slots *s)
-{
-	free(s);
-}
-
-void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e)
-{
-	(void)map;
-	free(e);
-}
-
 static void map_new(struct tlmap *map)
 {
 	tlmap_init(map, tlmap_slots_alloc(TLMAP_INITIAL_LEN, 0));
@@ -74,7 +49,7 @@ static void map_free(struct tlmap *map)
 	spin_lock(&map->lock);
 	tlmap_clear(map);
 	spin_unlock(&map->lock);
-	free(map->slots);
+	tlmap_slots_free(map->slots);
 }
 
 static void map_set(struct tlmap *map, struct tlmap_key *key)

@@ -86,6 +86,7 @@ gcc -static -O2 -Wall -Wextra -Werror -pthread -I "$top/include/uapi" \
 	{ tail -30 "$out/build.log"; die "ubench build failed"; }
 gcc -O2 -g -Wall -Wextra -Werror -pthread -I "$top/tools/testing/shim" \
 	-o "$out/native" "$here/native.c" "$out/kbuild/module/map.c" \
+	"$top/tools/testing/shim/map-env.c" \
 	>>"$out/build.log" 2>&1 ||
 	{ tail -30 "$out/build.log"; die "native build failed"; }
 

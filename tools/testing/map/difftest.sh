@@ -55,7 +55,8 @@ fi
 
 "$cc" -Wall -Wextra -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -I "$top/tools/testing/shim" \
-	-o "$build/map-replay" "$here/replay.c" "$top/module/map.c"
+	-o "$build/map-replay" "$here/replay.c" "$top/module/map.c" \
+	"$top/tools/testing/shim/map-env.c"
 "$javac" -d "$build" "$here/MapOracle.java"
 
 # Run one script through both; leave NAME.java.out and NAME.c.out.

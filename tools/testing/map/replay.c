@@ -39,31 +39,6 @@ static struct replay_key keys[MAX_KEYS];
 static struct tlmap map;
 static bool have_map;
 
-struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp)
-{
-	struct tlmap_slots *s;
-
-	(void)gfp;
-	s = calloc(1, sizeof(*s) + len * sizeof(s->slot[0]));
-	if (!s) {
-		perror("calloc");
-		exit(1);
-	}
-	s->len = len;
-	return s;
-}
-
-void tlmap_slots_retire(struct tlmap_slots *s)
-{
-	free(s);
-}
-
-void tlmap_entry_release(struct tlmap *m, struct tlmap_entry *e)
-{
-	(void)m;
-	free(e);
-}
-
 static long entry_value(const struct tlmap_entry *e)
 {
 	return (long)(intptr_t)e->value;
@@ -102,7 +77,7 @@ static void reset(void)
 {
 	if (have_map) {
 		tlmap_clear(&map);
-		free(map.slots);
+		tlmap_slots_free(map.slots);
 	}
 	have_map = false;
 	memset(keys, 0, sizeof(keys));

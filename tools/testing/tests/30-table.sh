@@ -214,6 +214,7 @@ tlctl key delete t30.held >/dev/null
 # A task without a table, and failures.
 sleep 600 &
 pid=$!
+t30_wait_comm $pid sleep	# until it has exec'd, its name is the shell's
 check_output "table show of a task without a table says so" \
 	"^pid $pid \\(sleep\\): no table\$" tlctl table show $pid
 check_output "-j: a table object whose slots are null" \
