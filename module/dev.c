@@ -198,6 +198,28 @@ static bool tl_ioc_known(unsigned int cmd, size_t ksize)
 	return false;
 }
 
+/*
+ * GET is the call programs make on their hot paths, so it has a path of
+ * its own: its structure is exactly this ABI's size (a larger one would
+ * be another command number, for the generic path), it is copied in with
+ * a fixed size, and only the two fields GET changes are written back.
+ */
+static long tl_ioc_get(struct tasklocal_value __user *uarg)
+{
+	struct tasklocal_value uv;
+	long ret;
+
+	if (copy_from_user(&uv, uarg, sizeof(uv)))
+		return -EFAULT;
+	if (uv.flags || uv.reserved)
+		return -EINVAL;
+	ret = tl_uvalue_get(&uv);
+	if ((!ret || ret == -ERANGE) &&
+	    (put_user(uv.flags, &uarg->flags) || put_user(uv.len, &uarg->len)))
+		ret = -EFAULT;
+	return ret;
+}
+
 static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -207,6 +229,8 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 	union tl_ioc_arg a;
 	long ret;
 
+	if (cmd == TASKLOCAL_IOC_GET)
+		return tl_ioc_get(uarg);
 	if (!tl_ioc_known(cmd, ksize))
 		return -ENOTTY;
 	/* older, smaller structures than this version's first are not ABI */

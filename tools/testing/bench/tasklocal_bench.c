@@ -505,10 +505,12 @@ static void bench_report_sizes(void)
 
 	pr_info("size entry %zu %zu\n", sizeof(struct tlmap_entry),
 		kmalloc_size_roundup(sizeof(struct tlmap_entry)));
+	/* a header, and the pointers allocated apart (kvcalloc) */
 	for (len = TLMAP_INITIAL_LEN; len <= 16384; len *= 2)
 		pr_info("size slots %u %zu %zu\n", len,
-			struct_size(s, slot, len),
-			kmalloc_size_roundup(struct_size(s, slot, len)));
+			sizeof(*s) + len * sizeof(*s->slot),
+			kmalloc_size_roundup(sizeof(*s)) +
+			kmalloc_size_roundup(len * sizeof(*s->slot)));
 }
 
 static int bench_timing(void)
