@@ -6,13 +6,18 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-src=$(ls -d "${TASKLOCAL_CACHE:-/var/cache/tasklocal}"/linux-source-6.12-*/ 2>/dev/null | head -1)
+src=$(ls -d "${TASKLOCAL_CACHE:-/var/cache/tasklocal}"/linux-source-6.12-*/ 2>/dev/null | head -1 || true)
 if [ -z "$src" ]; then
-	src=$("$top/tools/testing/kunit-kernel.sh" --print-dir >/dev/null &&
-	      ls -d "${TASKLOCAL_CACHE:-/var/cache/tasklocal}"/linux-source-6.12-*/ | head -1)
+	# no unpacked kernel source yet: take checkpatch and its data files
+	# from the source package
+	src=$(mktemp -d /tmp/tasklocal-checkpatch.XXXXXX)
+	trap 'rm -rf "$src"' EXIT
+	tar -C "$src" --strip-components=1 --wildcards -xf \
+		/usr/src/linux-source-6.12.tar.xz '*/scripts/checkpatch.pl' \
+		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 fi
 cp=$src/scripts/checkpatch.pl
-[ -x "$cp" ] || { echo "Error: $cp not found (the KUnit kernel step unpacks it)" >&2; exit 1; }
+[ -x "$cp" ] || { echo "Error: $cp not found (from linux-source-6.12: run make deps)" >&2; exit 1; }
 
 cd "$top"
 # tools/testing/shim/ stands in for kernel headers in userspace builds and
