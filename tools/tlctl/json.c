@@ -110,6 +110,15 @@ void json_s64(const char *key, long long value)
 	printf("%lld", value);
 }
 
+/* A string, or null when it is empty (an anonymous key's name). */
+void json_string_or_null(const char *key, const char *value)
+{
+	if (value[0])
+		json_string(key, value);
+	else
+		json_null(key);
+}
+
 void json_null(const char *key)
 {
 	begin_value(key);

@@ -219,10 +219,7 @@ static void json_key(const struct tasklocal_key_info *k)
 	tl_name_unpack(name, k->name);
 	json_begin_object();
 	json_u64("id", k->id);
-	if (name[0])
-		json_string("name", name);
-	else
-		json_null("name");
+	json_string_or_null("name", name);
 	json_u64("hash", k->hash);
 	json_u64("uid", k->uid);
 	json_bool("inheritable", k->flags & TASKLOCAL_KEY_INHERIT);

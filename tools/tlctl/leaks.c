@@ -72,10 +72,7 @@ static void show_key(const struct tasklocal_key_info *k)
 	if (json_output) {
 		json_begin_object();
 		json_u64("id", k->id);
-		if (name[0])
-			json_string("name", name);
-		else
-			json_null("name");
+		json_string_or_null("name", name);
 		json_u64("uid", k->uid);
 		json_u64("entries", k->entries);
 		json_end_object();

@@ -99,10 +99,7 @@ static void json_slot(const struct tl_dump *d, const struct tasklocal_slot *s)
 	json_begin_object();
 	json_u64("index", s->index);
 	json_u64("key_id", s->key_id);
-	if (name[0])
-		json_string("name", name);
-	else
-		json_null("name");
+	json_string_or_null("name", name);
 	json_u64("hash", s->hash);
 	json_u64("home", s->home);
 	json_u64("distance", slot_distance(d, s));

@@ -70,6 +70,7 @@ void json_u64(const char *key, unsigned long long value);
 void json_s64(const char *key, long long value);
 void json_bool(const char *key, bool value);
 void json_null(const char *key);
+void json_string_or_null(const char *key, const char *value);
 void json_done(void);
 int json_depth(void);
 /*
