@@ -357,6 +357,76 @@ static void tasklocal_api_concurrent_reader(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 4 * 64, atomic_read(&c->destroyed));
 }
 
+#ifdef CONFIG_FAILSLAB
+/*
+ * Allocation failures, injected by failslab into this task alone: the VM
+ * script arms failslab with task-filter, and current->make_it_fail picks
+ * the task.
+ */
+static void fail_allocs(bool on)
+{
+	current->make_it_fail = on;
+}
+
+static void assert_failslab_armed(struct kunit *test)
+{
+	void *probe;
+
+	fail_allocs(true);
+	probe = kmalloc(8, GFP_KERNEL);
+	fail_allocs(false);
+	kfree(probe);
+	KUNIT_ASSERT_NULL_MSG(test, probe,
+			      "failslab is not armed (see kunit-vm.sh)");
+}
+
+static void tasklocal_api_set_without_memory_changes_nothing(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &counting_ops, c);
+	struct tl_table *t;
+	int err;
+
+	assert_failslab_armed(test);
+
+	/* no table yet: creating it fails, and none is left behind */
+	fail_allocs(true);
+	err = tasklocal_set(key, (void *)1L, GFP_KERNEL);
+	fail_allocs(false);
+	KUNIT_EXPECT_EQ(test, -ENOMEM, err);
+	rcu_read_lock();
+	t = tl_table_find(current);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, t);
+
+	/* with a table: the new entry cannot be had, the old value stays */
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)2L, GFP_KERNEL));
+	fail_allocs(true);
+	err = tasklocal_set(key, (void *)3L, GFP_KERNEL);
+	fail_allocs(false);
+	KUNIT_EXPECT_EQ(test, -ENOMEM, err);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)2L, tasklocal_get(key));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&c->destroyed));
+}
+
+static void tasklocal_api_initial_value_destroyed_if_not_stored(struct kunit *test)
+{
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = key_new(test, &initial_ops, c);
+	void *v;
+
+	assert_failslab_armed(test);
+	fail_allocs(true);
+	v = tasklocal_get(key);
+	fail_allocs(false);
+	KUNIT_EXPECT_EQ(test, -ENOMEM, PTR_ERR_OR_ZERO(v));
+	/* initial() ran once; its value, not stored, was destroyed once */
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->initial));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
+	KUNIT_EXPECT_EQ(test, 101, c->last_destroyed);
+}
+#endif
+
 static struct kunit_case tasklocal_api_cases[] = {
 	KUNIT_CASE(tasklocal_api_set_get_remove),
 	KUNIT_CASE(tasklocal_api_values_are_per_task),
@@ -367,6 +437,10 @@ static struct kunit_case tasklocal_api_cases[] = {
 	KUNIT_CASE(tasklocal_api_exit_hook_frees_table),
 	KUNIT_CASE(tasklocal_api_key_destroy_removes_everywhere),
 	KUNIT_CASE(tasklocal_api_concurrent_reader),
+#ifdef CONFIG_FAILSLAB
+	KUNIT_CASE(tasklocal_api_set_without_memory_changes_nothing),
+	KUNIT_CASE(tasklocal_api_initial_value_destroyed_if_not_stored),
+#endif
 	{}
 };
 

@@ -4,6 +4,18 @@
 # unload both (KUnit results stay in debugfs until then), and print the
 # suites' KTAP as one document between KTAP-BEGIN and KTAP-END.
 
+# Arm failslab for the tasks that ask for it (current->make_it_fail): the
+# allocation-failure tests set that flag around the calls they test.
+fs=/sys/kernel/debug/failslab
+if [ -d $fs ]; then
+	echo Y >$fs/task-filter
+	echo N >$fs/ignore-gfp-wait
+	echo 100 >$fs/probability
+	echo 1 >$fs/interval
+	echo -1 >$fs/times
+	echo 0 >$fs/verbose
+fi
+
 insmod /lib/tasklocal.ko || exit 1
 insmod /lib/tasklocal_kunit.ko || exit 1
 suites=$(ls -d /sys/kernel/debug/kunit/tasklocal_* 2>/dev/null)
