@@ -149,37 +149,13 @@ union tl_ioc_arg {
 	struct tasklocal_stats stats;
 };
 
-/* The size each command's structure has in this version of the ABI. */
-static size_t tl_ioc_size(unsigned int cmd)
-{
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(TASKLOCAL_IOC_VERSION):
-		return sizeof(struct tasklocal_version);
-	case _IOC_NR(TASKLOCAL_IOC_KEY_CREATE):
-		return sizeof(struct tasklocal_key_create);
-	case _IOC_NR(TASKLOCAL_IOC_KEY_DELETE):
-		return sizeof(struct tasklocal_key_delete);
-	case _IOC_NR(TASKLOCAL_IOC_KEY_LIST):
-		return sizeof(struct tasklocal_key_list);
-	case _IOC_NR(TASKLOCAL_IOC_SET):
-	case _IOC_NR(TASKLOCAL_IOC_GET):
-	case _IOC_NR(TASKLOCAL_IOC_REMOVE):
-		return sizeof(struct tasklocal_value);
-	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
-		return sizeof(struct tasklocal_clear);
-	case _IOC_NR(TASKLOCAL_IOC_TABLE_DUMP):
-		return sizeof(struct tasklocal_table_dump);
-	case _IOC_NR(TASKLOCAL_IOC_TABLE_LIST):
-		return sizeof(struct tasklocal_table_list);
-	case _IOC_NR(TASKLOCAL_IOC_STATS):
-		return sizeof(struct tasklocal_stats);
-	default:
-		return 0;
-	}
-}
-
-/* Is @cmd one of ours, with the direction it was defined with? */
-static bool tl_ioc_known(unsigned int cmd, size_t ksize)
+/*
+ * This version's definition of @cmd, matched by number and direction, or
+ * 0 if @cmd is not one of ours. Its size field is the size of the
+ * command's structure in this ABI: a caller's may be larger (a newer ABI)
+ * but not smaller.
+ */
+static unsigned int tl_ioc_lookup(unsigned int cmd)
 {
 	static const unsigned int cmds[] = {
 		TASKLOCAL_IOC_VERSION, TASKLOCAL_IOC_KEY_CREATE,
@@ -190,12 +166,13 @@ static bool tl_ioc_known(unsigned int cmd, size_t ksize)
 	};
 	unsigned int i;
 
-	if (_IOC_TYPE(cmd) != TASKLOCAL_IOC_MAGIC || !ksize)
-		return false;
+	if (_IOC_TYPE(cmd) != TASKLOCAL_IOC_MAGIC)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (_IOC_NR(cmds[i]) == _IOC_NR(cmd))
-			return _IOC_DIR(cmds[i]) == _IOC_DIR(cmd);
-	return false;
+		if (_IOC_NR(cmds[i]) == _IOC_NR(cmd) &&
+		    _IOC_DIR(cmds[i]) == _IOC_DIR(cmd))
+			return cmds[i];
+	return 0;
 }
 
 /*
@@ -224,15 +201,18 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
-	size_t ksize = tl_ioc_size(cmd);
 	size_t usize = _IOC_SIZE(cmd);
+	unsigned int def;
 	union tl_ioc_arg a;
+	size_t ksize;
 	long ret;
 
 	if (cmd == TASKLOCAL_IOC_GET)
 		return tl_ioc_get(uarg);
-	if (!tl_ioc_known(cmd, ksize))
+	def = tl_ioc_lookup(cmd);
+	if (!def)
 		return -ENOTTY;
+	ksize = _IOC_SIZE(def);
 	/* older, smaller structures than this version's first are not ABI */
 	if (usize < ksize)
 		return -EINVAL;

@@ -95,25 +95,22 @@ efault:
  * copied out without taking references. Entries of userspace keys leave
  * a table only through its own task (set, remove, expunge, clear, exit),
  * which is busy here, so the value stays put. -EAGAIN: take the slow path
- * (no such key, no value yet, or a stale entry to expunge on the way).
+ * (no such live userspace key, or no value yet: the initial value).
  */
 static int tl_uvalue_get_fast(struct tasklocal_value *uv)
 {
-	struct tlmap_entry *e = NULL;
 	struct tasklocal_key *key;
-	struct tl_table *t;
+	struct tl_value *v = NULL;
+	bool found = false;
 
 	rcu_read_lock();
 	key = tl_key_find_rcu(uv->key_id);
-	if (key && key->user && !tlmap_key_dead(&key->mk)) {
-		t = tl_table_current();
-		if (t)
-			e = tlmap_lookup(&t->map, &key->mk);
-	}
+	if (key && key->user && !tlmap_key_dead(&key->mk))
+		v = tl_get_current(key, &found);
 	rcu_read_unlock();
-	if (IS_ERR_OR_NULL(e))
+	if (!found)
 		return -EAGAIN;
-	return tl_uvalue_copy_out(uv, e->value);
+	return tl_uvalue_copy_out(uv, v);
 }
 
 int tl_uvalue_get(struct tasklocal_value *uv)
