@@ -6,8 +6,10 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched/task.h>
+#include <linux/task_work.h>
 
 #include "../module/internal.h"
 #include "tasklocal_kunit.h"
@@ -20,6 +22,8 @@ struct counts {
 	struct completion exit_destroyed;
 	int set_at_exit_err;
 	struct tasklocal_key *set_at_exit_key;
+	struct completion late_done;
+	struct task_struct *destroyer;
 };
 
 static void counting_destroy(struct tasklocal_key *key, void *value)
@@ -52,6 +56,7 @@ static struct counts *counts_new(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	init_completion(&c->exit_destroyed);
+	init_completion(&c->late_done);
 	return c;
 }
 
@@ -166,6 +171,15 @@ static void tasklocal_api_set_dead_key_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&c->destroyed));
 }
 
+/*
+ * Task work queued by a kthread on itself runs in do_exit() after the
+ * exit hook: a set from there must be refused, creating no table.
+ */
+struct late_set {
+	struct callback_head work;
+	struct counts *c;
+};
+
 /* A task that sets values, then waits to be stopped (or just exits). */
 struct setter {
 	struct tasklocal_key *key;
@@ -174,6 +188,7 @@ struct setter {
 	int err;
 	bool wait;
 	struct completion ready;
+	struct late_set late;
 };
 
 static int setter_fn(void *arg)
@@ -190,21 +205,41 @@ static int setter_fn(void *arg)
 	return 0;
 }
 
-/* At exit, destroy() also tries to set a value: refused, no new table. */
+/* At exit, destroy() runs after the task is gone, in the release worker. */
 static void exit_destroy(struct tasklocal_key *key, void *value)
 {
 	struct counts *c = tasklocal_key_data(key);
 
 	counting_destroy(key, value);
-	if (c->set_at_exit_key && (current->flags & PF_EXITING))
-		c->set_at_exit_err = tasklocal_set(c->set_at_exit_key,
-						   (void *)9L, GFP_ATOMIC);
+	c->destroyer = current;
 	complete(&c->exit_destroyed);
 }
 
 static const struct tasklocal_key_ops exit_ops = {
 	.destroy = exit_destroy,
 };
+
+static void late_set_fn(struct callback_head *work)
+{
+	struct late_set *ls = container_of(work, struct late_set, work);
+	struct counts *c = ls->c;
+
+	c->set_at_exit_err = tasklocal_set(c->set_at_exit_key, (void *)9L,
+					   GFP_KERNEL);
+	complete(&c->late_done);
+}
+
+static int exiting_setter_fn(void *arg)
+{
+	struct setter *s = arg;
+
+	init_task_work(&s->late.work, late_set_fn);
+	s->err = task_work_add(current, &s->late.work, TWA_NONE);
+	if (!s->err)
+		s->err = tasklocal_set(s->key, (void *)s->value, GFP_KERNEL);
+	complete(&s->ready);
+	return 0;
+}
 
 static void tasklocal_api_exit_hook_frees_table(struct kunit *test)
 {
@@ -216,21 +251,28 @@ static void tasklocal_api_exit_hook_frees_table(struct kunit *test)
 
 	c->set_at_exit_key = late;
 	c->set_at_exit_err = 1;
+	s.late.c = c;
 	init_completion(&s.ready);
-	task = kthread_create(setter_fn, &s, "tasklocal-exit");
+	task = kthread_create(exiting_setter_fn, &s, "tasklocal-exit");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	get_task_struct(task);
 	wake_up_process(task);
 	KUNIT_ASSERT_NE(test, 0UL,
 			wait_for_completion_timeout(&s.ready, 10 * HZ));
 	KUNIT_EXPECT_EQ(test, 0, s.err);
-	/* The thread returns, exits; its exit hook destroys the value. */
+	/* The thread returns, exits; its exit hook unlinks the table. */
+	KUNIT_EXPECT_NE(test, 0UL,
+			wait_for_completion_timeout(&c->late_done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, -ESRCH, c->set_at_exit_err);
+	/* and the release worker destroys the value */
 	KUNIT_EXPECT_NE(test, 0UL,
 			wait_for_completion_timeout(&c->exit_destroyed,
 						    10 * HZ));
 	KUNIT_EXPECT_EQ(test, 1, atomic_read(&c->destroyed));
 	KUNIT_EXPECT_EQ(test, 5, c->last_destroyed);
-	KUNIT_EXPECT_EQ(test, -ESRCH, c->set_at_exit_err);
+	KUNIT_ASSERT_NOT_NULL(test, c->destroyer);
+	KUNIT_EXPECT_PTR_NE(test, task, c->destroyer);
+	KUNIT_EXPECT_TRUE(test, c->destroyer->flags & PF_WQ_WORKER);
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, tl_table_find(task));
 	rcu_read_unlock();
@@ -293,7 +335,7 @@ static int reader_fn(void *arg)
 		t = tl_table_find(r->owner);
 		if (t) {
 			do {
-				seq = read_seqcount_begin(&t->seq);
+				seq = read_seqcount_begin(&t->map.seq);
 				s = rcu_dereference(t->map.slots);
 				n = 0;
 				for (i = 0; i < s->len; i++) {
@@ -303,7 +345,7 @@ static int reader_fn(void *arg)
 					if (e && READ_ONCE(e->key->hash) != ~0u)
 						n++;
 				}
-			} while (read_seqcount_retry(&t->seq, seq));
+			} while (read_seqcount_retry(&t->map.seq, seq));
 			if (n >= s->len)
 				r->overfull++;
 			r->snapshots++;
@@ -355,6 +397,97 @@ static void tasklocal_api_concurrent_reader(struct kunit *test)
 	tlmap_expunge_all(&t->map);
 	tl_table_unlock(t);
 	KUNIT_EXPECT_EQ(test, 4 * 64, atomic_read(&c->destroyed));
+}
+
+/*
+ * The owner's lock-free get races another task's key destroy, whose
+ * removal rehashes the probe run the get walks: keys v0..v3 and k share
+ * home slot 5, so k sits behind them, and each destroy moves k one slot
+ * back. A get that met the emptied slot before k was moved used to miss
+ * it: with initial(), tasklocal_get() then stored a new value for k and
+ * destroyed the live one. Every get must return k's value.
+ */
+#define RACE_VICTIMS	4
+#define RACE_ROUNDS	20
+
+/*
+ * A victim's destroy() runs under the table's lock between emptying its
+ * slot and moving the rest of the run back: dwell there, so that the
+ * owner's get meets the emptied slot.
+ */
+static void slow_destroy(struct tasklocal_key *key, void *value)
+{
+	counting_destroy(key, value);
+	mdelay(1);
+}
+
+static const struct tasklocal_key_ops slow_destroy_ops = {
+	.destroy = slow_destroy,
+};
+
+struct destroyer {
+	struct tasklocal_key *victims[RACE_VICTIMS];
+	struct completion done;
+};
+
+static int destroyer_fn(void *arg)
+{
+	struct destroyer *d = arg;
+	int i;
+
+	for (i = 0; i < RACE_VICTIMS; i++)
+		tasklocal_key_destroy(d->victims[i]);
+	complete(&d->done);
+	return 0;
+}
+
+static void tasklocal_api_get_races_cross_task_destroy(struct kunit *test)
+{
+	struct counts *vc = counts_new(test), *kc = counts_new(test);
+	unsigned long gets = 0, wrong = 0;
+	struct tasklocal_key *k;
+	struct task_struct *task;
+	struct destroyer d;
+	int round, i;
+
+	k = tl_key_alloc(&initial_ops, kc, 5);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, key_destroy_action, k));
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		long want = 1000 + round;
+
+		/* [5:v0][6:v1][7:v2][8:v3][9:k] */
+		tasklocal_remove(k);
+		for (i = 0; i < RACE_VICTIMS; i++) {
+			d.victims[i] = tl_key_alloc(&slow_destroy_ops, vc,
+						    5 + 16 * (i + 1));
+			KUNIT_ASSERT_FALSE(test, IS_ERR(d.victims[i]));
+			KUNIT_ASSERT_EQ(test, 0,
+					tasklocal_set(d.victims[i], (void *)1L,
+						      GFP_KERNEL));
+		}
+		KUNIT_ASSERT_EQ(test, 0,
+				tasklocal_set(k, (void *)want, GFP_KERNEL));
+		init_completion(&d.done);
+		task = kthread_run(destroyer_fn, &d, "tasklocal-destroy");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		while (!completion_done(&d.done)) {
+			if (tasklocal_get(k) != (void *)want)
+				wrong++;
+			if (!(++gets & 255))
+				cond_resched();	/* let grace periods end */
+		}
+		wait_for_completion(&d.done);
+	}
+	kunit_info(test, "%lu gets during %d rounds of %d destroys\n", gets,
+		   RACE_ROUNDS, RACE_VICTIMS);
+	KUNIT_EXPECT_EQ(test, 0UL, wrong);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&kc->initial));
+	/* only the values tasklocal_remove() took out, never a live one */
+	KUNIT_EXPECT_EQ(test, RACE_ROUNDS - 1, atomic_read(&kc->destroyed));
+	KUNIT_EXPECT_EQ(test, RACE_ROUNDS * RACE_VICTIMS,
+			atomic_read(&vc->destroyed));
 }
 
 #ifdef CONFIG_FAILSLAB
@@ -437,6 +570,7 @@ static struct kunit_case tasklocal_api_cases[] = {
 	KUNIT_CASE(tasklocal_api_exit_hook_frees_table),
 	KUNIT_CASE(tasklocal_api_key_destroy_removes_everywhere),
 	KUNIT_CASE(tasklocal_api_concurrent_reader),
+	KUNIT_CASE(tasklocal_api_get_races_cross_task_destroy),
 #ifdef CONFIG_FAILSLAB
 	KUNIT_CASE(tasklocal_api_set_without_memory_changes_nothing),
 	KUNIT_CASE(tasklocal_api_initial_value_destroyed_if_not_stored),

@@ -7,7 +7,8 @@
 
 #include "tasklocal_kunit.h"
 
-kunit_test_suites(&tasklocal_map_suite, &tasklocal_api_suite);
+kunit_test_suites(&tasklocal_map_suite, &tasklocal_api_suite,
+		  &tasklocal_table_suite);
 
 MODULE_DESCRIPTION("KUnit tests for tasklocal");
 MODULE_LICENSE("GPL");

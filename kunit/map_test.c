@@ -38,10 +38,10 @@ static void tm_free(void *arg)
 	struct tlmap_slots *s;
 	int i;
 
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	tlmap_clear(&tm->map);
 	s = rcu_dereference_protected(tm->map.slots, 1);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	tlmap_slots_retire(s);
 	for (i = 1; i <= TM_KEYS; i++)
 		if (tm->keys[i] && !tlmap_key_dead(&tm->keys[i]->mk))
@@ -78,9 +78,9 @@ static void tm_set(struct tmap *tm, int n, long value)
 					       GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(tm->test, e);
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	KUNIT_EXPECT_EQ(tm->test, 0, tlmap_set(&tm->map, e, NULL));
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 }
 
 /* The value of key @n, or -1: getEntry(), expunging on the way. */
@@ -88,9 +88,9 @@ static long tm_get(struct tmap *tm, int n)
 {
 	struct tlmap_entry *e;
 
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	e = tlmap_get_entry(&tm->map, &tm->keys[n]->mk);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	return e ? (long)e->value : -1;
 }
 
@@ -98,9 +98,9 @@ static bool tm_remove(struct tmap *tm, int n)
 {
 	bool removed;
 
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	removed = tlmap_remove(&tm->map, &tm->keys[n]->mk);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	return removed;
 }
 
@@ -439,9 +439,9 @@ static void tasklocal_map_expunge_all(struct kunit *test)
 	tm_run(tm, 1, 4, 6);
 	tm_kill(tm, 2);
 	tm_kill(tm, 4);
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	tlmap_expunge_all(&tm->map);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	TM_EXPECT_LAYOUT(tm, "len=16 size=2 | 6:k1 7:k3");
 	KUNIT_EXPECT_EQ(test, 2, tm->destroyed);
 }
@@ -452,9 +452,9 @@ static void tasklocal_map_clear_destroys_all(struct kunit *test)
 
 	tm_run(tm, 1, 5, 0);
 	tm_kill(tm, 3);
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	tlmap_clear(&tm->map);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	TM_EXPECT_LAYOUT(tm, "len=16 size=0 |");
 	KUNIT_EXPECT_EQ(test, 5, tm->destroyed);
 }
@@ -480,9 +480,9 @@ static void tasklocal_map_peek_passes_stale_writes_nothing(struct kunit *test)
 	tm_run(tm, 1, 3, 8);
 	tm_kill(tm, 1);
 	/* [8:x1][9:k2][10:k3] */
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	e = tlmap_peek(&tm->map, &tm->keys[3]->mk);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, 3L, (long)e->value);
 	TM_EXPECT_LAYOUT(tm, "len=16 size=3 | 8:x1 9:k2 10:k3");
@@ -500,9 +500,9 @@ static void tasklocal_map_insert_fresh_first_free_slot(struct kunit *test)
 		tm_key(tm, n, 15);
 		e = tl_entry_alloc(tm->keys[n], (void *)(long)n, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, e);
-		spin_lock(&tm->map.lock);
+		tlmap_lock(&tm->map);
 		KUNIT_EXPECT_EQ(test, 0, tlmap_insert_fresh(&tm->map, e));
-		spin_unlock(&tm->map.lock);
+		tlmap_unlock(&tm->map);
 	}
 	TM_EXPECT_LAYOUT(tm, "len=16 size=3 | 0:k2 1:k3 15:k1");
 	KUNIT_EXPECT_EQ(test, 0, tm->map.stats.rehashes);
@@ -520,13 +520,37 @@ static void tasklocal_map_remove_if_keeps_run_order(struct kunit *test)
 
 	/* One run that wraps: [14:k1][15:k2][0:k3][1:k4][2:k5] */
 	tm_run(tm, 1, 5, 14);
-	spin_lock(&tm->map.lock);
+	tlmap_lock(&tm->map);
 	removed = tlmap_remove_if(&tm->map, odd_value, NULL);
-	spin_unlock(&tm->map.lock);
+	tlmap_unlock(&tm->map);
 	KUNIT_EXPECT_EQ(test, 3U, removed);
 	TM_EXPECT_LAYOUT(tm, "len=16 size=2 | 14:k2 15:k4");
 	KUNIT_EXPECT_EQ(test, 2, tm_get(tm, 2));
 	KUNIT_EXPECT_EQ(test, 4, tm_get(tm, 4));
+}
+
+/*
+ * CLEAR's count: an entry removed drags the stale entries of its run out
+ * with it, and those left the map too. OpenJDK, fed set a; set b; kill b
+ * and a remove of every entry, empties the map: two entries gone.
+ */
+static void tasklocal_map_remove_if_counts_stale_dropped(struct kunit *test)
+{
+	struct tmap *tm = tm_new(test);
+	unsigned int removed;
+
+	/* [5:k1][6:x2]: k2 dead, its value even, so no match */
+	tm_key(tm, 1, 5);
+	tm_key(tm, 2, 5 + 16);
+	tm_set(tm, 1, 1);
+	tm_set(tm, 2, 2);
+	tm_kill(tm, 2);
+	tlmap_lock(&tm->map);
+	removed = tlmap_remove_if(&tm->map, odd_value, NULL);
+	tlmap_unlock(&tm->map);
+	KUNIT_EXPECT_EQ(test, 2U, removed);
+	TM_EXPECT_LAYOUT(tm, "len=16 size=0 |");
+	KUNIT_EXPECT_EQ(test, 2, tm->destroyed);
 }
 
 static struct kunit_case tasklocal_map_cases[] = {
@@ -552,6 +576,7 @@ static struct kunit_case tasklocal_map_cases[] = {
 	KUNIT_CASE(tasklocal_map_peek_passes_stale_writes_nothing),
 	KUNIT_CASE(tasklocal_map_insert_fresh_first_free_slot),
 	KUNIT_CASE(tasklocal_map_remove_if_keeps_run_order),
+	KUNIT_CASE(tasklocal_map_remove_if_counts_stale_dropped),
 	{}
 };
 

@@ -6,5 +6,6 @@
 
 extern struct kunit_suite tasklocal_map_suite;
 extern struct kunit_suite tasklocal_api_suite;
+extern struct kunit_suite tasklocal_table_suite;
 
 #endif

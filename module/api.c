@@ -35,8 +35,11 @@ static void *tl_set_initial(struct tasklocal_key *key)
  * @key: the key
  * @found: set to whether it has one
  *
- * Lock-free under RCU unless a stale entry is in the way: only the
- * locked getEntry() may expunge it. Any task context.
+ * Lock-free under RCU unless a stale entry is in the way (only the
+ * locked getEntry() may expunge it) or another task's removal changed
+ * the table while it looked and found nothing (tlmap_lookup()). Any task
+ * context; the caller may hold rcu_read_lock() to keep the value from
+ * being freed meanwhile.
  *
  * Return: the value.
  */
@@ -93,8 +96,14 @@ EXPORT_SYMBOL_GPL(tasklocal_get);
 static int tl_set_allowed(struct tl_table *t, struct tasklocal_key *key,
 			  u32 flags)
 {
-	struct tlmap_entry *old = tlmap_peek(&t->map, &key->mk);
+	struct tlmap_entry *old;
 
+	/* a set that saw the key dead here, after a delete, adds nothing */
+	if (tlmap_key_dead(&key->mk))
+		return -ENOENT;
+	if (!flags)
+		return 0;
+	old = tlmap_peek(&t->map, &key->mk);
 	if (old && (flags & TASKLOCAL_SET_CREATE))
 		return -EEXIST;
 	if (!old && (flags & TASKLOCAL_SET_REPLACE))
@@ -109,6 +118,68 @@ static int tl_set_allowed(struct tl_table *t, struct tasklocal_key *key,
 	return 0;
 }
 
+/*
+ * Under RCU, @t locked: the set itself. Holding rcu_read_lock() from the
+ * check that @key is alive until the entry is in a table of the registry
+ * is what lets tl_tables_remove_key() find every entry of a dead key.
+ */
+static int tl_set_locked(struct tl_table *t, struct tlmap_entry *e,
+			 struct tlmap_slots **spare, u32 flags)
+{
+	struct tasklocal_key *key = tl_key_of(e->key);
+	int err = tl_set_allowed(t, key, flags);
+
+	if (!err)
+		err = tlmap_set(&t->map, e, spare);
+	if (!err && key->inherit)
+		WRITE_ONCE(t->inherit, true);
+	return err;
+}
+
+/*
+ * The first set of a task with no table: the table is made with the
+ * entry already in it, then published, so that a set that fails leaves
+ * no table behind. Takes @e: frees it if this fails.
+ */
+static int tl_set_first(struct tlmap_entry *e, gfp_t gfp, u32 flags)
+{
+	struct tl_table *t;
+	int err;
+
+	if (flags & TASKLOCAL_SET_REPLACE) {
+		err = -ENOENT;
+		goto free_entry;
+	}
+	if (current->flags & PF_EXITING) {
+		err = -ESRCH;	/* its exit hook may have run */
+		goto free_entry;
+	}
+	t = tl_table_create(current, TLMAP_INITIAL_LEN, gfp);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto free_entry;
+	}
+	rcu_read_lock();
+	tl_table_lock(t);
+	err = tl_set_locked(t, e, NULL, flags);
+	if (!err && tl_table_publish(t)) {
+		err = -ENOMEM;
+		/* the value is the caller's again; the entry goes with t */
+		WRITE_ONCE(e->value, NULL);
+		e = NULL;
+	}
+	tl_table_unlock(t);
+	rcu_read_unlock();
+	if (!err)
+		return 0;
+	tl_table_release(t);
+	if (!e)
+		return err;
+free_entry:
+	tl_entry_free_unused(e);
+	return err;
+}
+
 /**
  * tl_set() - set the current task's value for a key
  * @key: the key
@@ -116,7 +187,8 @@ static int tl_set_allowed(struct tl_table *t, struct tasklocal_key *key,
  * @gfp: allocation flags
  * @flags: TASKLOCAL_SET_CREATE, TASKLOCAL_SET_REPLACE, TL_SET_LIMITED
  *
- * Return: 0 or a negative errno, with the table unchanged.
+ * Return: 0 or a negative errno, with the table unchanged (and none
+ * created).
  */
 int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags)
 {
@@ -128,37 +200,42 @@ int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags)
 
 	if (tlmap_key_dead(&key->mk))
 		return -ENOENT;
-	t = tl_table_current_create(gfp);
-	if (IS_ERR(t))
-		return PTR_ERR(t);
+	if ((flags & TL_SET_LIMITED) && !READ_ONCE(tl_max_entries) &&
+	    !(flags & TASKLOCAL_SET_REPLACE))
+		return -ENOSPC;
 	e = tl_entry_alloc(key, value, gfp);
 	if (!e)
 		return -ENOMEM;
 
+	rcu_read_lock();
+	t = tl_table_current();
 	/* The map cannot allocate under its lock: if this insertion may
 	 * grow it, bring the larger slot array along.
 	 */
-	rcu_read_lock();
-	grow_len = tlmap_grow_len(rcu_dereference(t->map.slots),
-				  READ_ONCE(t->map.size));
+	grow_len = t ? tlmap_grow_len(rcu_dereference(t->map.slots),
+				      READ_ONCE(t->map.size)) : 0;
 	rcu_read_unlock();
+	if (!t)
+		return tl_set_first(e, gfp, flags);
 	if (grow_len) {
 		spare = tlmap_slots_alloc(grow_len, gfp);
 		if (!spare) {
-			tl_entry_free_unused(e);
-			return -ENOMEM;
+			err = -ENOMEM;
+			goto out;
 		}
 	}
 
+	/* only this task frees its table: t stays valid outside RCU */
+	rcu_read_lock();
 	tl_table_lock(t);
-	err = flags ? tl_set_allowed(t, key, flags) : 0;
-	if (!err)
-		err = tlmap_set(&t->map, e, &spare);
+	err = tl_set_locked(t, e, &spare, flags);
 	tl_table_unlock(t);
-	if (err)
-		tl_entry_free_unused(e);
+	rcu_read_unlock();
 	if (spare)
 		tlmap_slots_free(spare);
+out:
+	if (err)
+		tl_entry_free_unused(e);
 	return err;
 }
 

@@ -20,18 +20,25 @@
 
 /*
  * The struct pid behind a pidfd. pidfd_pid() is not exported to modules,
- * so recognize a pidfd the way it is made: since 6.9 a file of pidfs
- * holding the pid in its inode; before, an anonymous inode file named
- * "[pidfd]" holding it in private_data.
+ * so recognize a pidfd by what userspace cannot forge. Since 6.9 a pidfd
+ * is a file of pidfs, which only the kernel populates, holding the pid in
+ * its inode. Before, it is a file of the anonymous-inode filesystem
+ * (never mounted, populated only by the kernel) named "[pidfd]", holding
+ * the pid in private_data: a FIFO, directory or socket of that name on
+ * any other filesystem is not one.
  */
 static inline struct pid *tl_pidfd_pid(struct file *file)
 {
+	struct inode *inode = file_inode(file);
+
 #ifdef PID_FS_MAGIC
-	if (file_inode(file)->i_sb->s_magic != PID_FS_MAGIC)
+	if (inode->i_sb->s_magic != PID_FS_MAGIC)
 		return ERR_PTR(-EBADF);
-	return file_inode(file)->i_private;
+	return inode->i_private;
 #else
-	if (strcmp(file->f_path.dentry->d_name.name, "[pidfd]"))
+	if (inode->i_sb->s_magic != ANON_INODE_FS_MAGIC ||
+	    strcmp(file->f_path.dentry->d_name.name, "[pidfd]") ||
+	    !file->private_data)
 		return ERR_PTR(-EBADF);
 	return file->private_data;
 #endif

@@ -53,12 +53,13 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	return 0;
 }
 
-static long tl_ioc_key_create(struct tasklocal_key_create *kc)
+static long tl_ioc_key_create(struct tasklocal_key_create *kc,
+			      void __user *uarg)
 {
 	if (kc->flags & ~TASKLOCAL_KEY_CREATE_MASK ||
 	    !tl_zero(kc->reserved, sizeof(kc->reserved)))
 		return -EINVAL;
-	return tl_ukey_create(kc);
+	return tl_ukey_create(kc, uarg);
 }
 
 static long tl_ioc_key_delete(struct tasklocal_key_delete *kd)
@@ -90,7 +91,8 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl)
 	return err;
 }
 
-static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv)
+static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv,
+			 void __user *uarg)
 {
 	if (uv->reserved)
 		return -EINVAL;
@@ -103,7 +105,7 @@ static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv)
 	case _IOC_NR(TASKLOCAL_IOC_GET):
 		if (uv->flags)
 			return -EINVAL;
-		return tl_uvalue_get(uv);
+		return tl_uvalue_get(uv, uarg);
 	default:	/* REMOVE */
 		if (uv->flags || uv->len || uv->value)
 			return -EINVAL;
@@ -111,11 +113,11 @@ static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv)
 	}
 }
 
-static long tl_ioc_clear(struct tasklocal_clear *uc)
+static long tl_ioc_clear(struct tasklocal_clear *uc, void __user *uarg)
 {
 	if (uc->flags)
 		return -EINVAL;
-	return tl_uvalue_clear(uc);
+	return tl_uvalue_clear(uc, uarg);
 }
 
 static long tl_ioc_table_dump(struct tasklocal_table_dump *d)
@@ -179,22 +181,18 @@ static unsigned int tl_ioc_lookup(unsigned int cmd)
  * GET is the call programs make on their hot paths, so it has a path of
  * its own: its structure is exactly this ABI's size (a larger one would
  * be another command number, for the generic path), it is copied in with
- * a fixed size, and only the two fields GET changes are written back.
+ * a fixed size, and only the two fields GET changes are written back
+ * (by tl_uvalue_get(), which must write them before it stores anything).
  */
 static long tl_ioc_get(struct tasklocal_value __user *uarg)
 {
 	struct tasklocal_value uv;
-	long ret;
 
 	if (copy_from_user(&uv, uarg, sizeof(uv)))
 		return -EFAULT;
 	if (uv.flags || uv.reserved)
 		return -EINVAL;
-	ret = tl_uvalue_get(&uv);
-	if ((!ret || ret == -ERANGE) &&
-	    (put_user(uv.flags, &uarg->flags) || put_user(uv.len, &uarg->len)))
-		ret = -EFAULT;
-	return ret;
+	return tl_uvalue_get(&uv, uarg);
 }
 
 static long tl_dev_ioctl(struct file *file, unsigned int cmd,
@@ -228,7 +226,8 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		ret = tl_ioc_version(&a.version);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_KEY_CREATE):
-		ret = tl_ioc_key_create(&a.key_create);
+		/* writes its reply itself, before the key's fd exists */
+		ret = tl_ioc_key_create(&a.key_create, uarg);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_KEY_DELETE):
 		ret = tl_ioc_key_delete(&a.key_delete);
@@ -237,7 +236,7 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		ret = tl_ioc_key_list(&a.key_list);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
-		ret = tl_ioc_clear(&a.clear);
+		ret = tl_ioc_clear(&a.clear, uarg);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_TABLE_DUMP):
 		ret = tl_ioc_table_dump(&a.dump);
@@ -249,12 +248,13 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		ret = tl_stats_read(&a.stats);
 		break;
 	default:	/* SET, GET, REMOVE */
-		ret = tl_ioc_value(_IOC_NR(cmd), &a.value);
+		ret = tl_ioc_value(_IOC_NR(cmd), &a.value, uarg);
 		break;
 	}
 
 	/* ERANGE tells the caller the size it needs: copy that out too. */
 	if ((!ret || ret == -ERANGE) && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    _IOC_NR(cmd) != _IOC_NR(TASKLOCAL_IOC_KEY_CREATE) &&
 	    copy_to_user(uarg, &a, ksize))
 		ret = -EFAULT;
 	return ret;

@@ -135,7 +135,7 @@ static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
 	unsigned int seq, i;
 	struct tl_value *v;
 
-	seq = read_seqcount_begin(&t->seq);
+	seq = read_seqcount_begin(&t->map.seq);
 	s = rcu_dereference(t->map.slots);
 	h->len = s->len;
 	if (s->len > sn->room)
@@ -163,7 +163,7 @@ static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
 		}
 		sn->values[sn->n++] = v;
 	}
-	if (read_seqcount_retry(&t->seq, seq) || t->dead) {
+	if (read_seqcount_retry(&t->map.seq, seq) || t->dead) {
 		tl_snapshot_put_values(sn);
 		return t->dead ? -ENODATA : -EAGAIN;
 	}
@@ -310,7 +310,7 @@ static int tl_list_one(struct tl_table *t, void *arg)
 	ti = &c->info[c->n];
 	do {
 		memset(ti, 0, sizeof(*ti));
-		seq = read_seqcount_begin(&t->seq);
+		seq = read_seqcount_begin(&t->map.seq);
 		s = rcu_dereference(t->map.slots);
 		ti->len = s->len;
 		ti->size = t->map.size;
@@ -324,7 +324,7 @@ static int tl_list_one(struct tl_table *t, void *arg)
 				ti->value_bytes +=
 					((struct tl_value *)e->value)->len;
 		}
-	} while (read_seqcount_retry(&t->seq, seq));
+	} while (read_seqcount_retry(&t->map.seq, seq));
 	/* a table in the registry means its task has not passed exit */
 	ti->pid = task_pid_nr_ns(t->task, c->ns);
 	strscpy_pad((char *)ti->comm, t->task->comm, sizeof(ti->comm));
@@ -351,7 +351,7 @@ int tl_inspect_list(struct tasklocal_table_list *l)
 		if (!c.info)
 			return -ENOMEM;
 	}
-	tl_tables_walk(tl_list_one, &c);
+	tl_tables_walk(tl_list_one, &c, true);
 	l->count = c.n;
 	l->total = c.total;
 	if (c.n && copy_to_user(u64_to_user_ptr(l->tasks), c.info,

@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/kref.h>
+#include <linux/llist.h>
 #include <linux/refcount.h>
 #include <linux/uidgid.h>
 #include <linux/rhashtable-types.h>
@@ -29,6 +30,7 @@ struct tasklocal_key {
 	void *data;
 	u32 id;
 	bool user;			/* a struct tl_ukey: made by userspace */
+	bool inherit;			/* children get a copy of its values */
 	struct rcu_head rcu;
 };
 
@@ -64,9 +66,10 @@ struct tl_table {
 	struct rhash_head node;
 	struct task_struct *task;	/* registry key; not a reference */
 	pid_t pid;
-	bool dead;			/* freed by exit hook or unload */
-	seqcount_spinlock_t seq;	/* lets other tasks snapshot the map */
-	struct tlmap map;
+	bool dead;			/* emptied for good: exit or unload */
+	bool inherit;			/* has held an inheritable entry */
+	struct tlmap map;		/* map.seq lets others snapshot it */
+	struct llist_node free_node;	/* unlinked at exit, to release */
 	struct rcu_head rcu;
 };
 
@@ -96,12 +99,19 @@ u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
 void *tl_get_current(struct tasklocal_key *key, bool *found);
 int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags);
 
+static inline struct tl_value *tl_value_get(struct tl_value *v)
+{
+	refcount_inc(&v->ref);
+	return v;
+}
+
 /* ukey.c: keys and values from userspace */
 struct tl_value *tl_value_alloc(const void __user *src, u32 len);
 void tl_value_put(struct tl_value *v);
 void tl_ukey_released(struct tasklocal_key *key);
 void tl_ukey_freed(struct tasklocal_key *key);
-int tl_ukey_create(struct tasklocal_key_create *kc);
+int tl_ukey_create(struct tasklocal_key_create *kc,
+		   struct tasklocal_key_create __user *reply);
 int tl_ukey_delete(u64 id);
 void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info);
 struct tl_ukey *tl_ukey_get(u64 id);
@@ -109,9 +119,11 @@ void tl_ukeys_exit(void);
 
 /* uvalue.c: the caller's own table, from userspace */
 int tl_uvalue_set(struct tasklocal_value *uv);
-int tl_uvalue_get(struct tasklocal_value *uv);
+int tl_uvalue_get(struct tasklocal_value *uv,
+		  struct tasklocal_value __user *reply);
 int tl_uvalue_remove(struct tasklocal_value *uv);
-int tl_uvalue_clear(struct tasklocal_clear *uc);
+int tl_uvalue_clear(struct tasklocal_clear *uc,
+		    struct tasklocal_clear __user *reply);
 
 /* inspect.c: other tasks' tables */
 int tl_inspect_dump(struct tasklocal_table_dump *d);
@@ -142,17 +154,19 @@ int tl_tables_init(void);
 void tl_tables_exit(void);
 struct tl_table *tl_table_find(struct task_struct *task);
 struct tl_table *tl_table_current(void);
-struct tl_table *tl_table_current_create(gfp_t gfp);
 struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 				 gfp_t gfp);
+int tl_table_publish(struct tl_table *t);
 void tl_table_task_fork(struct task_struct *parent,
 			struct task_struct *child);
-int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg);
+int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg,
+		   bool may_yield);
 void tl_table_lock(struct tl_table *t) __acquires(&t->map.lock);
 void tl_table_unlock(struct tl_table *t) __releases(&t->map.lock);
 void tl_tables_remove_key(struct tasklocal_key *key);
 void tl_table_release(struct tl_table *t);
 void tl_table_task_exit(struct task_struct *task);
+void tl_tables_flush(void);
 
 /* hooks.c */
 int tl_hooks_register(void);

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -17,8 +18,13 @@
 /* ThreadLocal.nextHashCode: successive keys spread over a power of two. */
 static atomic_t tl_next_hash = ATOMIC_INIT(0);
 
-/* Live keys by id. */
+/*
+ * Keys by id, live and dead (until freed). Ids are allocated cyclically,
+ * as BPF's are, so that a stale id names no key for a long time, rather
+ * than the next key created.
+ */
 static DEFINE_XARRAY_ALLOC1(tl_keys);
+static u32 tl_keys_next_id;
 
 /* Keys stay listed (by id) until freed: dead keys with entries left. */
 static void tl_key_weak_release(struct kref *weak)
@@ -102,12 +108,11 @@ int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 	kref_init(&key->weak);
 	key->ops = ops;
 	key->data = data;
-	err = xa_alloc(&tl_keys, &key->id, key, xa_limit_31b,
-		       GFP_KERNEL_ACCOUNT);
-	if (err)
-		return err;
+	/* complete before it is published: a SET by id may find it at once */
 	key->mk.hash = atomic_fetch_add(TLMAP_HASH_INCREMENT, &tl_next_hash);
-	return 0;
+	err = xa_alloc_cyclic(&tl_keys, &key->id, key, xa_limit_31b,
+			      &tl_keys_next_id, GFP_KERNEL_ACCOUNT);
+	return err < 0 ? err : 0;
 }
 
 /**
@@ -127,6 +132,10 @@ struct tasklocal_key *tl_key_find_rcu(u64 id)
  * tl_key_get_by_id() - a strong reference to a live key, by id
  * @id: the id
  *
+ * A key killed (deleted, its fd closed) is refused even while calls
+ * that found it earlier still hold references: once the call that
+ * killed it has returned, no later call can reach it.
+ *
  * Return: the key, or NULL if there is no live key with that id.
  */
 struct tasklocal_key *tl_key_get_by_id(u64 id)
@@ -135,9 +144,14 @@ struct tasklocal_key *tl_key_get_by_id(u64 id)
 
 	rcu_read_lock();
 	key = tl_key_find_rcu(id);
-	if (key && !kref_get_unless_zero(&key->strong))
+	if (key && (tlmap_key_dead(&key->mk) ||
+		    !kref_get_unless_zero(&key->strong)))
 		key = NULL;
 	rcu_read_unlock();
+	if (key && tlmap_key_dead(&key->mk)) {
+		tasklocal_key_put(key);
+		key = NULL;
+	}
 	return key;
 }
 
@@ -251,11 +265,16 @@ EXPORT_SYMBOL_GPL(tasklocal_key_hash);
  * On the last one the key dies: every task's entry for it becomes stale
  * and is expunged, its value destroyed, as that task's table is next used
  * (or when the task exits). The key's ops must stay valid until then; a
- * module that will unload uses tasklocal_key_destroy() instead. Any
- * context.
+ * module that will unload uses tasklocal_key_destroy() instead.
+ *
+ * Context: task context, atomic included (a spinlock held, preemption
+ * off), but not interrupts, hard or soft: the last put may take the key
+ * registry's lock, which is not irq-safe. Keys made from userspace are
+ * the module's own: their last put takes a mutex.
  */
 void tasklocal_key_put(struct tasklocal_key *key)
 {
+	WARN_ON_ONCE(in_interrupt());
 	kref_put(&key->strong, tl_key_strong_release);
 }
 EXPORT_SYMBOL_GPL(tasklocal_key_put);

@@ -6,13 +6,43 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/kstrtox.h>
 #include <linux/rcupdate.h>
+#include <linux/sizes.h>
 
 #include "internal.h"
 
+/*
+ * Values are copied in whole by SET and out whole by GET and TABLE_DUMP,
+ * and a task may hold max_entries of them: 1 MiB keeps each copy short
+ * and each allocation one that kvmalloc() serves without high-order
+ * pages.
+ */
+#define TL_MAX_VALUE_SIZE_CAP	SZ_1M
+
 unsigned int tl_max_value_size = 4096;
-module_param_named(max_value_size, tl_max_value_size, uint, 0644);
-MODULE_PARM_DESC(max_value_size, "Largest value userspace may set, in bytes (default 4096)");
+
+static int tl_param_set_value_size(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err = kstrtouint(val, 0, &n);
+
+	if (err)
+		return err;
+	if (n > TL_MAX_VALUE_SIZE_CAP)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops tl_value_size_ops = {
+	.set = tl_param_set_value_size,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_value_size, &tl_value_size_ops, &tl_max_value_size, 0644);
+MODULE_PARM_DESC(max_value_size, "Largest value userspace may set, in bytes (default 4096, at most 1048576)");
 
 unsigned int tl_max_entries = 4096;
 module_param_named(max_entries, tl_max_entries, uint, 0644);

@@ -70,6 +70,7 @@ probe(struct tlmap *map, const struct tlmap_key *key, bool stop_at_stale)
 void tlmap_init(struct tlmap *map, struct tlmap_slots *slots)
 {
 	spin_lock_init(&map->lock);
+	seqcount_spinlock_init(&map->seq, &map->lock);
 	RCU_INIT_POINTER(map->slots, slots);
 	map->size = 0;
 	map->threshold = tlmap_threshold(slots->len);
@@ -85,14 +86,23 @@ EXPORT_SYMBOL_IF_KUNIT(tlmap_init);
  * The read-only part of getEntry()/getEntryAfterMiss(). Java expunges any
  * stale entry it meets while probing; this function cannot, so it stops
  * there and asks the caller to repeat the lookup with tlmap_get_entry()
- * under the lock. Call under rcu_read_lock() or map->lock.
+ * under the lock. It does the same when it found nothing while a writer
+ * ran: another task's removal may have been moving the entry it looks
+ * for (see the locking rules in map.h). A hit needs no such check: an
+ * entry for @key is @key's, wherever it was met. Call under
+ * rcu_read_lock(), not under map->lock.
  *
  * Return: the entry, NULL if @key has none, or ERR_PTR(-EAGAIN).
  */
 struct tlmap_entry *tlmap_lookup(struct tlmap *map,
 				 const struct tlmap_key *key)
 {
-	return probe(map, key, true);
+	unsigned int seq = raw_seqcount_begin(&map->seq);
+	struct tlmap_entry *e = probe(map, key, true);
+
+	if (!e && read_seqcount_retry(&map->seq, seq))
+		return ERR_PTR(-EAGAIN);
+	return e;
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_lookup);
 
@@ -501,11 +511,12 @@ EXPORT_SYMBOL_IF_KUNIT(tlmap_insert_fresh);
  * @match: the predicate
  * @arg: its argument
  *
- * Each is removed as remove() would (its run rehashed). Rehashing can
- * move an unvisited entry behind the scan, so passes repeat until one
- * removes nothing.
+ * Each is removed as remove() would (its run rehashed), and stale
+ * entries met in those runs are expunged on the way. Rehashing can move
+ * an unvisited entry behind the scan, so passes repeat until one removes
+ * nothing.
  *
- * Return: how many entries were removed.
+ * Return: how many entries left the map, stale ones included.
  */
 unsigned int tlmap_remove_if(struct tlmap *map,
 			     bool (*match)(const struct tlmap_entry *e,
@@ -513,20 +524,22 @@ unsigned int tlmap_remove_if(struct tlmap *map,
 			     void *arg)
 {
 	struct tlmap_slots *s = slots_locked(map);
-	unsigned int removed = 0, before, j;
+	unsigned int size = map->size;
 	struct tlmap_entry *e;
+	bool removed;
+	unsigned int j;
 
 	lockdep_assert_held(&map->lock);
 	do {
-		before = removed;
+		removed = false;
 		for (j = 0; j < s->len; j++) {
 			e = slot_locked(map, s, j);
 			if (e && match(e, arg)) {
 				expunge_run(map, j);
-				removed++;
+				removed = true;
 			}
 		}
-	} while (removed != before);
-	return removed;
+	} while (removed);
+	return size - map->size;
 }
 EXPORT_SYMBOL_IF_KUNIT(tlmap_remove_if);

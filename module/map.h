@@ -14,12 +14,19 @@
  * pointers, a spinlock, lockdep assertions) so that they also build in
  * userspace against the shim in tools/testing/shim/.
  *
- * Locking: every function that changes the map must be called with
- * map->lock held. tlmap_lookup() may be called by the owner under RCU
- * alone; it never writes. Entries and slot arrays taken out of the map are
- * handed to tlmap_entry_release() and tlmap_slots_retire(), which the user
- * of the map provides and which must defer freeing past an RCU grace
- * period, because lock-free readers may still see them.
+ * Locking: every function that changes the map must be called between
+ * tlmap_lock() and tlmap_unlock(), which take map->lock and make
+ * map->seq odd. Writers are not only the task that owns the map: removal
+ * by another task (a key destroyed or deleted, its entries removed
+ * everywhere) rehashes the probe run it removes from, moving entries
+ * towards their home slot, and a lock-free reader walking that run can
+ * meet the emptied slot before the moved entry. So tlmap_lookup(), the
+ * lock-free read under RCU, never concludes "absent" unless map->seq
+ * shows that no writer ran meanwhile; it asks for the locked path
+ * instead. Entries and slot arrays taken out of the map are handed to
+ * tlmap_entry_release() and tlmap_slots_retire(), which the user of the
+ * map provides and which must defer freeing past an RCU grace period,
+ * because lock-free readers may still see them.
  */
 #ifndef _TASKLOCAL_MAP_H
 #define _TASKLOCAL_MAP_H
@@ -27,6 +34,7 @@
 #include <linux/types.h>
 #include <linux/err.h>
 #include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 
 #define TLMAP_INITIAL_LEN	16	/* INITIAL_CAPACITY */
@@ -66,6 +74,7 @@ struct tlmap_stats {
 
 struct tlmap {
 	spinlock_t lock;			/* serializes writers */
+	seqcount_spinlock_t seq;		/* odd while a writer runs */
 	struct tlmap_slots __rcu *slots;
 	unsigned int size;			/* entries, stale ones included */
 	unsigned int threshold;			/* resize when size reaches it */
@@ -96,6 +105,21 @@ static inline unsigned int tlmap_grow_len(const struct tlmap_slots *s,
 					  unsigned int size)
 {
 	return size + 1 >= tlmap_threshold(s->len) ? s->len * 2 : 0;
+}
+
+/* Start and end a change of the map. */
+static inline void tlmap_lock(struct tlmap *map)
+	__acquires(&map->lock)
+{
+	spin_lock(&map->lock);
+	write_seqcount_begin(&map->seq);
+}
+
+static inline void tlmap_unlock(struct tlmap *map)
+	__releases(&map->lock)
+{
+	write_seqcount_end(&map->seq);
+	spin_unlock(&map->lock);
 }
 
 /* Provided by the user of the map. */

@@ -48,7 +48,7 @@ int tl_stats_read(struct tasklocal_stats *st)
 	st->tables_created = atomic_long_read(&tl_stats.tables_created);
 	st->tables_freed = st->tables_created - st->tables;
 	tl_keys_count(&st->keys, &st->dead_keys);
-	tl_tables_walk(tl_stats_add_table, st);
+	tl_tables_walk(tl_stats_add_table, st, true);
 	st->expunged += atomic64_read(&tl_stats.expunged);
 	st->resizes += atomic64_read(&tl_stats.resizes);
 	return 0;

@@ -2,18 +2,29 @@
 /*
  * The registry of tables: task -> table, an RCU hash table.
  *
- * A table is created by its own task (on the first set) and freed by the
- * task-exit hook, or at module unload. Only its own task writes entries
- * into it; other tasks may remove a destroyed key's entries, and read it
- * under RCU, retrying on the table's seqcount for a consistent snapshot.
+ * A table is created by its own task (on its first set, with that entry
+ * already in it) or by the fork hook for a child, and is taken out of the
+ * registry by the task-exit hook or at module unload. Who writes a table,
+ * always under its lock (tl_table_lock()):
+ *  - its own task: set, get that expunges or stores an initial value,
+ *    remove, clear;
+ *  - the fork hook, filling a child's table before the child runs;
+ *  - any task destroying a kernel key (tl_tables_remove_key()), which
+ *    removes that key's entries and rehashes their runs;
+ *  - the release worker, emptying the table of a task that has exited.
+ * Readers of other tasks' tables (inspection, statistics) read under RCU
+ * and retry on the map's seqcount for a consistent snapshot; the owner's
+ * lock-free get is made safe against the other writers by tlmap_lookup().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -34,20 +45,27 @@ static const struct rhashtable_params tl_table_params = {
 	.automatic_shrinking	= true,
 };
 
+/*
+ * Tables of exited tasks, waiting for tl_release_work: the exit hook runs
+ * with preemption disabled, where destroy() ops (and on PREEMPT_RT the
+ * table's spinlock) may not run, so it only unlinks the table.
+ */
+static LLIST_HEAD(tl_released);
+static void tl_tables_release_fn(struct work_struct *work);
+static DECLARE_WORK(tl_release_work, tl_tables_release_fn);
+
 /* Lock a table for writing: its map's lock, and its seqcount for readers. */
 void tl_table_lock(struct tl_table *t)
 	__acquires(&t->map.lock)
 {
-	spin_lock(&t->map.lock);
-	write_seqcount_begin(&t->seq);
+	tlmap_lock(&t->map);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_lock);
 
 void tl_table_unlock(struct tl_table *t)
 	__releases(&t->map.lock)
 {
-	write_seqcount_end(&t->seq);
-	spin_unlock(&t->map.lock);
+	tlmap_unlock(&t->map);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_unlock);
 
@@ -117,7 +135,6 @@ struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 		goto free_table;
 	}
 	tlmap_init(&t->map, slots);
-	seqcount_spinlock_init(&t->seq, &t->map.lock);
 	t->task = task;
 	t->pid = task_pid_nr(task);
 	return t;
@@ -126,70 +143,67 @@ free_table:
 	kfree(t);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(tl_table_create);
 
-/* Make a new table visible; on failure it is freed. */
-static int tl_table_publish(struct tl_table *t)
+/**
+ * tl_table_publish() - make a new table visible in the registry
+ * @t: from tl_table_create(), filled or not; still the caller's if this
+ *	fails
+ *
+ * Return: 0 or a negative errno.
+ */
+int tl_table_publish(struct tl_table *t)
 {
 	int err = rhashtable_insert_fast(&tl_tables, &t->node,
 					 tl_table_params);
 
-	if (err) {
-		tl_table_release(t);
+	if (err)
 		return err;
-	}
 	atomic_long_inc(&tl_stats.tables);
 	atomic_long_inc(&tl_stats.tables_created);
 	return 0;
 }
-
-/**
- * tl_table_current_create() - the current task's table, created if need be
- * @gfp: allocation flags
- *
- * Only the current task creates, and (at exit) frees, its own table, so
- * the result stays valid for it without RCU.
- *
- * Return: the table, ERR_PTR(-ESRCH) once the task is exiting (its exit
- * hook may have run), or ERR_PTR(-ENOMEM).
- */
-struct tl_table *tl_table_current_create(gfp_t gfp)
-{
-	struct tl_table *t;
-	int err;
-
-	rcu_read_lock();
-	t = tl_table_current();
-	rcu_read_unlock();
-	if (t)
-		return t;
-	if (current->flags & PF_EXITING)
-		return ERR_PTR(-ESRCH);
-	t = tl_table_create(current, TLMAP_INITIAL_LEN, gfp);
-	if (IS_ERR(t))
-		return t;
-	err = tl_table_publish(t);
-	return err ? ERR_PTR(err) : t;
-}
+EXPORT_SYMBOL_IF_KUNIT(tl_table_publish);
 
 static bool tl_entry_inherited(const struct tlmap_entry *e)
 {
-	struct tl_ukey *uk = tl_ukey_of(tl_key_of(e->key));
+	struct tasklocal_key *key = tl_key_of(e->key);
 
-	return uk && (uk->flags & TASKLOCAL_KEY_INHERIT) &&
+	return key->inherit && key->ops && key->ops->child &&
 	       !tlmap_entry_stale(e);
+}
+
+/* With the parent's table locked: how many entries a child inherits. */
+static unsigned int tl_table_count_inherited(struct tl_table *pt)
+{
+	struct tlmap_slots *s = rcu_dereference_protected(pt->map.slots,
+					lockdep_is_held(&pt->map.lock));
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->len; i++) {
+		struct tlmap_entry *e = rcu_dereference_protected(s->slot[i],
+					lockdep_is_held(&pt->map.lock));
+
+		if (e && tl_entry_inherited(e))
+			n++;
+	}
+	return n;
 }
 
 /*
  * Copy the parent's inheritable entries into the child's new map, as
- * Java's ThreadLocalMap(parentMap) constructor does: same length, parent
- * slot order, each entry at the first free slot from its home. The child
- * shares the values (they are immutable).
+ * Java's ThreadLocalMap(parentMap) constructor does: parent slot order,
+ * each entry at the first free slot from its home. The child shares the
+ * values (they are immutable). Returns false if memory ran out.
  */
-static void tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
+static bool tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
 {
-	struct tlmap_slots *s;
 	struct tlmap_entry *e, *copy;
+	struct tasklocal_key *key;
+	struct tlmap_slots *s;
+	bool ok = true;
 	unsigned int i;
+	void *value;
 
 	tl_table_lock(pt);
 	spin_lock_nested(&ct->map.lock, SINGLE_DEPTH_NESTING);
@@ -200,22 +214,44 @@ static void tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
 					      lockdep_is_held(&pt->map.lock));
 		if (!e || !tl_entry_inherited(e))
 			continue;
-		copy = tl_entry_alloc(tl_key_of(e->key), e->value,
-				      GFP_ATOMIC | __GFP_NOWARN |
-				      __GFP_ACCOUNT);
+		key = tl_key_of(e->key);
+		copy = tl_entry_alloc(key, NULL, GFP_ATOMIC | __GFP_NOWARN |
+						 __GFP_ACCOUNT);
 		if (!copy) {
-			pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
-					    ct->pid);
+			ok = false;
 			break;
 		}
-		refcount_inc(&((struct tl_value *)e->value)->ref);
-		if (tlmap_insert_fresh(&ct->map, copy)) {
+		value = key->ops->child(key, e->value);
+		if (IS_ERR_OR_NULL(value)) {
+			tl_entry_free_unused(copy);
+			continue;
+		}
+		copy->value = value;
+		/* room was counted: entries only leave pt meanwhile */
+		if (WARN_ON_ONCE(tlmap_insert_fresh(&ct->map, copy))) {
 			tlmap_entry_release(&ct->map, copy);
 			break;
 		}
 	}
+	ct->inherit = ct->map.size != 0;
 	spin_unlock(&ct->map.lock);
 	tl_table_unlock(pt);
+	return ok;
+}
+
+/*
+ * The length of a child's table for @n inherited entries: the smallest
+ * that holds them below its resize threshold. Java gives the child the
+ * parent's length; the two are the same, and so is every slot, unless
+ * the parent's table is larger than its inheritable entries need.
+ */
+static unsigned int tl_inherit_len(unsigned int n)
+{
+	unsigned int len = TLMAP_INITIAL_LEN;
+
+	while (n >= tlmap_threshold(len))
+		len *= 2;
+	return len;
 }
 
 /**
@@ -225,38 +261,46 @@ static void tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
  *
  * Called from the sched_process_fork tracepoint, preemption disabled, so
  * allocations are atomic; if they fail the child inherits less (logged).
+ * A parent that never held an inheritable entry costs one load here.
  */
 void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 {
 	struct tl_table *pt, *ct;
-	unsigned int len;
+	unsigned int n;
 
 	rcu_read_lock();
 	pt = tl_table_find(parent);
-	if (!pt)
+	if (!pt || !READ_ONCE(pt->inherit))
 		goto out;
-	/* only the parent itself grows its table: len is stable here */
-	len = rcu_dereference(pt->map.slots)->len;
-	ct = tl_table_create(child, len,
+	tl_table_lock(pt);
+	n = tl_table_count_inherited(pt);
+	tl_table_unlock(pt);
+	if (!n)
+		goto out;
+	ct = tl_table_create(child, tl_inherit_len(n),
 			     GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT);
-	if (IS_ERR(ct)) {
+	if (IS_ERR(ct))
+		goto nomem;
+	if (!tl_table_inherit(pt, ct))
 		pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
 				    task_pid_nr(child));
-		goto out;
-	}
-	tl_table_inherit(pt, ct);
-	if (ct->map.size)
-		tl_table_publish(ct);
-	else
+	if (!ct->map.size || tl_table_publish(ct))
 		tl_table_release(ct);
+	goto out;
+nomem:
+	pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
+			    task_pid_nr(child));
 out:
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(tl_table_task_fork);
 
 /*
  * tl_table_release() - destroy every value in a table and free it after
  * a grace period. The table is already out of the registry (or was never
- * in it). Any context.
+ * in it). Any context but the exit and fork hooks' on PREEMPT_RT (the
+ * table's lock), and destroy() ops run here: process context for tables
+ * that were in the registry (tl_tables_release_fn(), unload).
  */
 void tl_table_release(struct tl_table *t)
 {
@@ -264,7 +308,7 @@ void tl_table_release(struct tl_table *t)
 
 	tl_table_uncache(t);
 	tl_table_lock(t);
-	t->dead = true;
+	WRITE_ONCE(t->dead, true);
 	tlmap_clear(&t->map);
 	slots = rcu_dereference_protected(t->map.slots,
 					  lockdep_is_held(&t->map.lock));
@@ -274,11 +318,38 @@ void tl_table_release(struct tl_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_release);
 
+static void tl_tables_release_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&tl_released);
+	struct tl_table *t, *next;
+
+	llist_for_each_entry_safe(t, next, list, free_node) {
+		tl_table_release(t);
+		cond_resched();
+	}
+}
+
 /**
- * tl_table_task_exit() - free an exiting task's table
+ * tl_tables_flush() - wait until the tables of exited tasks are released
+ *
+ * On return every value the exit hook has unlinked so far is destroyed.
+ * Process context; sleeps.
+ */
+void tl_tables_flush(void)
+{
+	/* exit hooks that unlinked a table have queued the work */
+	synchronize_rcu();
+	flush_work(&tl_release_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(tl_tables_flush);
+
+/**
+ * tl_table_task_exit() - unlink an exiting task's table
  * @task: the task, past PF_EXITING: no table is created for it again
  *
- * Called from the sched_process_exit tracepoint, preemption disabled.
+ * Called from the sched_process_exit tracepoint, preemption disabled: the
+ * table leaves the registry and every CPU's cache here, in O(1) of its
+ * size, and is emptied and freed by tl_release_work in process context.
  */
 void tl_table_task_exit(struct task_struct *task)
 {
@@ -288,15 +359,20 @@ void tl_table_task_exit(struct task_struct *task)
 	t = tl_table_find(task);
 	if (t && !rhashtable_remove_fast(&tl_tables, &t->node,
 					 tl_table_params)) {
+		/* before the task_struct can be reused for another task */
+		tl_table_uncache(t);
 		tl_stats_table_freed(t);
-		tl_table_release(t);
+		llist_add(&t->free_node, &tl_released);
+		queue_work(system_unbound_wq, &tl_release_work);
 	}
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(tl_table_task_exit);
 
 static int tl_table_remove_key(struct tl_table *t, void *key)
 {
 	tl_table_lock(t);
+	/* released meanwhile: tl_tables_flush() waits for its destroy()s */
 	if (!t->dead)
 		tlmap_remove(&t->map, &((struct tasklocal_key *)key)->mk);
 	tl_table_unlock(t);
@@ -305,32 +381,43 @@ static int tl_table_remove_key(struct tl_table *t, void *key)
 
 /**
  * tl_tables_remove_key() - remove a dead key's entries from every table
- * @key: the key, already dead so that no entry for it is added meanwhile
+ * @key: the key, already dead
  *
- * Tables being freed by a concurrent exit hook are skipped, and waited
- * for: on return no value of @key is left anywhere. Sleeps.
+ * A set that saw @key alive holds rcu_read_lock() until its entry is in
+ * a table of the registry (tl_set()), so after a grace period no entry
+ * for @key can be added anywhere, and one walk finds them all. Tables
+ * the exit hook unlinked meanwhile are waited for: on return no value of
+ * @key is left anywhere. Process context; sleeps.
  */
 void tl_tables_remove_key(struct tasklocal_key *key)
 {
-	tl_tables_walk(tl_table_remove_key, key);
-	/* Exit hooks run with preemption disabled: wait for those that
-	 * took a table out of the registry before the walk could see it.
-	 */
 	synchronize_rcu();
+	tl_tables_walk(tl_table_remove_key, key, false);
+	tl_tables_flush();
 }
+
+/* Yield every this many tables, or sooner when asked to. */
+#define TL_WALK_BATCH	64
 
 /**
  * tl_tables_walk() - call @fn for every table, under RCU
  * @fn: must not sleep; a non-zero return stops the walk
  * @arg: its argument
+ * @may_yield: leave RCU and reschedule every TL_WALK_BATCH tables (or
+ *	when need_resched()): any user can start a walk, which must not
+ *	keep a CPU from rescheduling for long. A table may then be seen
+ *	twice, or missed if tables leave the registry meanwhile, which
+ *	statistics and listings can afford; removing a key cannot.
  *
  * A table may be seen twice if the registry is resized meanwhile.
  *
  * Return: what @fn returned last.
  */
-int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg)
+int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg,
+		   bool may_yield)
 {
 	struct rhashtable_iter iter;
+	unsigned int batch = 0;
 	struct tl_table *t;
 	int ret = 0;
 
@@ -345,11 +432,18 @@ int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg)
 		ret = fn(t, arg);
 		if (ret)
 			break;
+		if (may_yield && (++batch >= TL_WALK_BATCH || need_resched())) {
+			batch = 0;
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(tl_tables_walk);
 
 int tl_tables_init(void)
 {
@@ -365,5 +459,6 @@ static void tl_table_free_at_exit(void *ptr, void *arg)
 /* Module unload: no hook and no user is left; free every table. */
 void tl_tables_exit(void)
 {
+	flush_work(&tl_release_work);
 	rhashtable_free_and_destroy(&tl_tables, tl_table_free_at_exit, NULL);
 }

@@ -5,18 +5,21 @@
  *
  * A named key is kept alive by the registry here until it is deleted; a
  * key created with TASKLOCAL_KEY_FD is kept alive by its fd instead, and
- * dies when the last copy of that fd is closed. Either way, once dead its
- * entries are stale in every table and get expunged as tables are used.
+ * dies when the last copy of that fd is closed. Either way it dies then,
+ * not when the last call still using it drops its reference: from that
+ * moment no call finds it by id (tl_key_get_by_id()), its name is free,
+ * and its entries are stale in every table and get expunged as tables
+ * are used.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
-#include <linux/ctype.h>
 #include <linux/cred.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -37,13 +40,13 @@ static DEFINE_MUTEX(tl_ukeys_lock);
  */
 struct tl_value *tl_value_alloc(const void __user *src, u32 len)
 {
-	struct tl_value *v = kmalloc(struct_size(v, data, len),
-				     GFP_KERNEL_ACCOUNT);
+	struct tl_value *v = kvmalloc(struct_size(v, data, len),
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 
 	if (!v)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(v->data, src, len)) {
-		kfree(v);
+		kvfree(v);
 		return ERR_PTR(-EFAULT);
 	}
 	refcount_set(&v->ref, 1);
@@ -57,7 +60,7 @@ void tl_value_put(struct tl_value *v)
 {
 	if (refcount_dec_and_test(&v->ref)) {
 		atomic_long_sub(v->len, &tl_stats.value_bytes);
-		kfree_rcu(v, rcu);
+		kvfree_rcu(v, rcu);
 	}
 }
 
@@ -68,30 +71,52 @@ static void tl_ukey_destroy_value(struct tasklocal_key *key, void *value)
 
 static void *tl_ukey_initial_value(struct tasklocal_key *key)
 {
-	struct tl_value *v = tl_ukey_of(key)->initial;
+	return tl_value_get(tl_ukey_of(key)->initial);
+}
 
-	refcount_inc(&v->ref);
-	return v;
+/* Values are immutable: a child shares its parent's. */
+static void *tl_ukey_child_value(struct tasklocal_key *key, void *value)
+{
+	return tl_value_get(value);
 }
 
 static const struct tasklocal_key_ops tl_ukey_ops = {
 	.destroy = tl_ukey_destroy_value,
+	.child = tl_ukey_child_value,
 };
 
 static const struct tasklocal_key_ops tl_ukey_initial_ops = {
 	.initial = tl_ukey_initial_value,
 	.destroy = tl_ukey_destroy_value,
+	.child = tl_ukey_child_value,
 };
 
-/* The last strong reference went: leave the registry of live keys. */
+/*
+ * With tl_ukeys_lock held: the key dies now, whoever still holds a
+ * reference. Its name is free for a new key at once.
+ */
+static void tl_ukey_kill_locked(struct tl_ukey *uk)
+{
+	lockdep_assert_held(&tl_ukeys_lock);
+	tl_key_kill(&uk->key);
+	if (!list_empty(&uk->node)) {
+		list_del_init(&uk->node);
+		atomic_long_dec(&tl_stats.user_keys);
+	}
+}
+
+static void tl_ukey_kill(struct tl_ukey *uk)
+{
+	mutex_lock(&tl_ukeys_lock);
+	tl_ukey_kill_locked(uk);
+	mutex_unlock(&tl_ukeys_lock);
+}
+
+/* The last strong reference went (an ioctl, an fd's release, unload). */
 void tl_ukey_released(struct tasklocal_key *key)
 {
-	struct tl_ukey *uk = tl_ukey_of(key);
-
-	mutex_lock(&tl_ukeys_lock);
-	list_del(&uk->node);
-	mutex_unlock(&tl_ukeys_lock);
-	atomic_long_dec(&tl_stats.user_keys);
+	might_sleep();
+	tl_ukey_kill(tl_ukey_of(key));
 }
 
 /* The key's memory is about to go (after RCU): drop what it holds. */
@@ -116,10 +141,15 @@ void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
 	memcpy(info->name, uk->name, sizeof(info->name));
 }
 
+/* The last copy of an fd-owned key's fd is closed: the key dies. */
 static int tl_key_file_release(struct inode *inode, struct file *file)
 {
-	if (file->private_data)		/* NULL: creation failed */
-		tasklocal_key_put(file->private_data);
+	struct tasklocal_key *key = file->private_data;
+
+	if (key) {			/* NULL: creation failed */
+		tl_ukey_kill(tl_ukey_of(key));
+		tasklocal_key_put(key);
+	}
 	return 0;
 }
 
@@ -128,6 +158,14 @@ static const struct file_operations tl_key_fops = {
 	.release	= tl_key_file_release,
 	.llseek		= noop_llseek,
 };
+
+/* [A-Za-z0-9_.:-] in ASCII: the kernel's isalnum() takes Latin-1 too. */
+static bool tl_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
+	       c == '-';
+}
 
 /*
  * A name is 1 to 63 bytes of [A-Za-z0-9_.:-], then NULs to the end of
@@ -142,7 +180,7 @@ static int tl_name_check(const char *name)
 	if (len == TASKLOCAL_NAME_MAX)
 		return -EINVAL;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.:-", name[i]))
+		if (!tl_name_char(name[i]))
 			return -EINVAL;
 	for (i = len; i < TASKLOCAL_NAME_MAX; i++)
 		if (name[i])
@@ -173,10 +211,16 @@ static int tl_ukey_admit(kuid_t uid, const char *name)
 /**
  * tl_ukey_create() - TASKLOCAL_IOC_KEY_CREATE
  * @kc: the request, checked for flags and reserved fields; filled in
+ * @reply: where the caller wants it back
+ *
+ * The reply is written before the key's fd is installed, and the key is
+ * killed again if it cannot be: a call that fails leaves no key behind
+ * and no fd the caller does not know of.
  *
  * Return: 0, or a negative errno with nothing created.
  */
-int tl_ukey_create(struct tasklocal_key_create *kc)
+int tl_ukey_create(struct tasklocal_key_create *kc,
+		   struct tasklocal_key_create __user *reply)
 {
 	struct tl_value *initial = NULL;
 	struct file *file = NULL;
@@ -209,6 +253,7 @@ int tl_ukey_create(struct tasklocal_key_create *kc)
 	uk->initial = initial;
 	strscpy(uk->name, name, sizeof(uk->name));
 	uk->key.user = true;
+	uk->key.inherit = kc->flags & TASKLOCAL_KEY_INHERIT;
 	INIT_LIST_HEAD(&uk->node);
 
 	if (kc->flags & TASKLOCAL_KEY_FD) {
@@ -236,16 +281,25 @@ int tl_ukey_create(struct tasklocal_key_create *kc)
 	}
 	list_add_tail(&uk->node, &tl_ukeys);
 	atomic_long_inc(&tl_stats.user_keys);
+	/* once unlocked, another task may find the key by id and kill it */
+	kc->id = uk->key.id;
+	kc->hash = uk->key.mk.hash;
 	mutex_unlock(&tl_ukeys_lock);
 
 	/* Its one strong reference now belongs to the fd or the registry. */
-	kc->id = uk->key.id;
-	kc->hash = uk->key.mk.hash;
-	kc->fd = -1;
-	if (file) {
-		fd_install(fd, file);
-		kc->fd = fd;
+	kc->fd = file ? fd : -1;
+	if (copy_to_user(reply, kc, sizeof(*kc))) {
+		tl_ukey_kill(uk);
+		if (file) {
+			fput(file);	/* drops the key's reference */
+			put_unused_fd(fd);
+		} else {
+			tasklocal_key_put(&uk->key);
+		}
+		return -EFAULT;
 	}
+	if (file)
+		fd_install(fd, file);
 	return 0;
 
 put_file:
@@ -285,6 +339,9 @@ struct tl_ukey *tl_ukey_get(u64 id)
  * tl_ukey_delete() - TASKLOCAL_IOC_KEY_DELETE: kill a registry-owned key
  * @id: its id
  *
+ * The key is dead, and its name free, when this returns, even if calls
+ * that found it before still hold references.
+ *
  * Return: 0, -ENOENT, -EPERM or -EINVAL (an fd owns it).
  */
 int tl_ukey_delete(u64 id)
@@ -299,10 +356,10 @@ int tl_ukey_delete(u64 id)
 		err = -EINVAL;
 	else if (!uid_eq(uk->uid, current_euid()) && !capable(CAP_SYS_ADMIN))
 		err = -EPERM;
-	else if (list_empty(&uk->node) || tlmap_key_dead(&uk->key.mk))
+	else if (list_empty(&uk->node))
 		err = -ENOENT;	/* deleted meanwhile */
 	else
-		tl_key_kill(&uk->key);	/* no second delete drops it again */
+		tl_ukey_kill_locked(uk);	/* no second delete gets here */
 	mutex_unlock(&tl_ukeys_lock);
 	if (!err)
 		tasklocal_key_put(&uk->key);	/* the registry's */
@@ -324,6 +381,7 @@ void tl_ukeys_exit(void)
 		/* Nothing else can hold one: fds and ioctls pin the module. */
 		if (WARN_ON_ONCE(kref_read(&uk->key.strong) != 1))
 			break;
-		tasklocal_key_put(&uk->key);	/* leaves the list */
+		tl_ukey_kill(uk);		/* leaves the list */
+		tasklocal_key_put(&uk->key);
 	}
 }

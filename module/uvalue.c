@@ -37,32 +37,22 @@ put_key:
 }
 
 /*
- * The caller's value for @uk, with a reference, storing the initial value
- * on a miss (Java's setInitialValue()).
+ * The caller's value for @uk, with a reference taken under RCU: another
+ * task's removal may drop the entry (a stale one, in the same run) as
+ * soon as RCU no longer holds it.
  */
-static struct tl_value *tl_uvalue_lookup(struct tl_ukey *uk, u32 *flags)
+static struct tl_value *tl_uvalue_find(struct tl_ukey *uk)
 {
 	struct tl_value *v;
 	bool found;
-	int err;
 
+	rcu_read_lock();
 	v = tl_get_current(&uk->key, &found);
-	if (found) {
-		/* only this task removes its entries: v stays alive */
-		refcount_inc(&v->ref);
-		return v;
-	}
-	if (!uk->initial)
-		return ERR_PTR(-ENODATA);
-	v = uk->initial;
-	refcount_inc(&v->ref);		/* the table's */
-	err = tl_set(&uk->key, v, GFP_KERNEL_ACCOUNT, TL_SET_LIMITED);
-	if (err) {
-		tl_value_put(v);
-		return ERR_PTR(err);
-	}
-	refcount_inc(&v->ref);		/* ours */
-	*flags |= TASKLOCAL_GET_INITIAL;
+	if (found && !refcount_inc_not_zero(&v->ref))
+		v = ERR_PTR(-ENOENT);	/* the key died, its entry went */
+	else if (!found)
+		v = NULL;
+	rcu_read_unlock();
 	return v;
 }
 
@@ -70,50 +60,111 @@ static struct tl_value *tl_uvalue_lookup(struct tl_ukey *uk, u32 *flags)
  * Copy @v out to the caller; -ERANGE with uv->len set if it is short.
  * The bounds are the value's own length, checked against the room the
  * caller gave, so the copy skips hardened usercopy's object lookup: GET
- * is a hot path.
+ * is a hot path. With @nofault, page faults are not taken (the caller is
+ * in an RCU read section) and any fault gives -EFAULT.
  */
-static int tl_uvalue_copy_out(struct tasklocal_value *uv, struct tl_value *v)
+static int tl_uvalue_copy_out(struct tasklocal_value *uv, struct tl_value *v,
+			      bool nofault)
 {
 	void __user *dst = u64_to_user_ptr(uv->value);
 	u32 room = uv->len;
+	int err = 0;
 
 	uv->len = v->len;
 	if (v->len > room)
 		return -ERANGE;
-	if (!user_access_begin(dst, v->len))
-		return -EFAULT;
+	if (nofault)
+		pagefault_disable();
+	if (!user_access_begin(dst, v->len)) {
+		err = -EFAULT;
+		goto out;
+	}
 	unsafe_copy_to_user(dst, v->data, v->len, efault);
 	user_access_end();
-	return 0;
+out:
+	if (nofault)
+		pagefault_enable();
+	return err;
 efault:
 	user_access_end();
-	return -EFAULT;
+	err = -EFAULT;
+	goto out;
 }
 
+/* Values up to this size are copied out under RCU by GET's fast path. */
+#define TL_GET_FAST_MAX		4096
+
 /*
- * GET's fast path: a value the caller's table holds, found under RCU and
- * copied out without taking references. Entries of userspace keys leave
- * a table only through its own task (set, remove, expunge, clear, exit),
- * which is busy here, so the value stays put. -EAGAIN: take the slow path
- * (no such live userspace key, or no value yet: the initial value).
+ * GET's fast path: a value the caller's table holds, found and copied out
+ * under RCU without taking references, page faults not taken. -EAGAIN:
+ * take the slow path (no such live userspace key, no value yet, a large
+ * value, or the copy would fault).
  */
 static int tl_uvalue_get_fast(struct tasklocal_value *uv)
 {
 	struct tasklocal_key *key;
-	struct tl_value *v = NULL;
+	struct tl_value *v;
 	bool found = false;
+	u32 room = uv->len;
+	int err = -EAGAIN;
 
 	rcu_read_lock();
 	key = tl_key_find_rcu(uv->key_id);
-	if (key && key->user && !tlmap_key_dead(&key->mk))
+	if (key && key->user && !tlmap_key_dead(&key->mk)) {
 		v = tl_get_current(key, &found);
+		if (found && v->len <= TL_GET_FAST_MAX)
+			err = tl_uvalue_copy_out(uv, v, true);
+	}
 	rcu_read_unlock();
-	if (!found)
-		return -EAGAIN;
-	return tl_uvalue_copy_out(uv, v);
+	if (err == -EFAULT) {
+		uv->len = room;	/* retried, faults allowed */
+		err = -EAGAIN;
+	}
+	return err;
 }
 
-int tl_uvalue_get(struct tasklocal_value *uv)
+/*
+ * No value: hand out the initial value, stored as the caller's value
+ * (Java's setInitialValue()) unless the table is at max_entries, where
+ * it is returned unstored, as Java's get() would return it. Nothing is
+ * stored unless the value and the reply could be written.
+ */
+static int tl_uvalue_get_initial(struct tl_ukey *uk, struct tasklocal_value *uv,
+				 struct tasklocal_value __user *reply)
+{
+	struct tl_value *v = uk->initial;
+	int err;
+
+	if (!v)
+		return -ENODATA;
+	err = tl_uvalue_copy_out(uv, v, false);
+	if (err)
+		return err;
+	/* uv->flags is 0 here (checked): rewriting it tests the reply */
+	if (put_user(uv->flags, &reply->flags))
+		return -EFAULT;
+	err = tl_set(&uk->key, tl_value_get(v), GFP_KERNEL_ACCOUNT,
+		     TL_SET_LIMITED);
+	if (err)
+		tl_value_put(v);
+	if (err == -ENOSPC) {
+		uv->flags |= TASKLOCAL_GET_INITIAL | TASKLOCAL_GET_UNSTORED;
+		return 0;
+	}
+	if (!err)
+		uv->flags |= TASKLOCAL_GET_INITIAL;
+	return err;
+}
+
+/**
+ * tl_uvalue_get() - TASKLOCAL_IOC_GET
+ * @uv: the request, checked; @uv->flags and @uv->len are the reply
+ * @reply: the caller's structure, where those two are written
+ *
+ * Return: 0 or a negative errno (-ERANGE with the length needed written).
+ */
+int tl_uvalue_get(struct tasklocal_value *uv,
+		  struct tasklocal_value __user *reply)
 {
 	struct tl_value *v;
 	struct tl_ukey *uk;
@@ -121,19 +172,25 @@ int tl_uvalue_get(struct tasklocal_value *uv)
 
 	err = tl_uvalue_get_fast(uv);
 	if (err != -EAGAIN)
-		return err;
+		goto reply;
 	uk = tl_ukey_get(uv->key_id);
 	if (!uk)
 		return -ENOENT;
-	v = tl_uvalue_lookup(uk, &uv->flags);
+	v = tl_uvalue_find(uk);
 	if (IS_ERR(v)) {
 		err = PTR_ERR(v);
-		goto put_key;
+	} else if (v) {
+		err = tl_uvalue_copy_out(uv, v, false);
+		tl_value_put(v);
+	} else {
+		err = tl_uvalue_get_initial(uk, uv, reply);
 	}
-	err = tl_uvalue_copy_out(uv, v);
-	tl_value_put(v);
-put_key:
 	tasklocal_key_put(&uk->key);
+reply:
+	if ((!err || err == -ERANGE) &&
+	    (put_user(uv->flags, &reply->flags) ||
+	     put_user(uv->len, &reply->len)))
+		err = -EFAULT;
 	return err;
 }
 
@@ -154,11 +211,21 @@ static bool tl_entry_is_user(const struct tlmap_entry *e, void *arg)
 	return tl_key_of(e->key)->user;
 }
 
-int tl_uvalue_clear(struct tasklocal_clear *uc)
+/**
+ * tl_uvalue_clear() - TASKLOCAL_IOC_CLEAR
+ * @uc: the request, checked; @uc->removed is the reply
+ * @reply: the caller's structure, tested writable before anything goes
+ *
+ * Return: 0 or -EFAULT, with the table unchanged.
+ */
+int tl_uvalue_clear(struct tasklocal_clear *uc,
+		    struct tasklocal_clear __user *reply)
 {
 	struct tl_table *t;
 
 	uc->removed = 0;
+	if (put_user(uc->removed, &reply->removed))
+		return -EFAULT;
 	rcu_read_lock();
 	t = tl_table_current();
 	rcu_read_unlock();

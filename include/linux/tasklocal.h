@@ -32,13 +32,18 @@ struct tasklocal_key;
  *	none (Java's initialValue()); NULL or an ERR_PTR() are allowed
  *	returns. Called in process context; may sleep.
  * @destroy: release one value (never NULL ones). Called exactly once per
- *	value: on remove, on replace, on stale expunge, at task exit and by
- *	tasklocal_key_destroy(). Called in atomic context (a spinlock held,
- *	possibly from the task-exit hook): it must not sleep.
+ *	value: on remove, on replace, on stale expunge, after task exit and
+ *	by tasklocal_key_destroy(). Called in atomic context (the table's
+ *	spinlock held): it must not sleep. After a task exits its values are
+ *	destroyed by a worker, in process context, not by the task itself.
+ * @child: for an inheritable key, the value a new child gets from its
+ *	parent's @value; NULL or an ERR_PTR() give the child no value.
+ *	Called from the fork hook, preemption disabled: it must not sleep.
  */
 struct tasklocal_key_ops {
 	void *(*initial)(struct tasklocal_key *key);
 	void (*destroy)(struct tasklocal_key *key, void *value);
+	void *(*child)(struct tasklocal_key *key, void *value);
 };
 
 struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,

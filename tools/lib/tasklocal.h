@@ -111,8 +111,9 @@ int tl_set(int fd, __u64 key_id, const void *buf, size_t len, __u32 flags);
  * @buf: where the value goes
  * @len: room at @buf (in); the value's length (out), also on -ERANGE,
  *	where it is the room needed
- * @flags: TASKLOCAL_GET_INITIAL if the key's initial value was just
- *	stored (out), also on -ERANGE; may be NULL
+ * @flags: TASKLOCAL_GET_INITIAL if this is the key's initial value, just
+ *	stored, or with TASKLOCAL_GET_UNSTORED not stored because the table
+ *	is at max_entries (out), also on -ERANGE; may be NULL
  *
  * Return: 0, or -ENOENT (no such live key), -ENODATA (no value and no
  * initial value), -ERANGE (@buf too small), -EINVAL, -EFAULT.

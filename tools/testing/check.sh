@@ -106,6 +106,14 @@ sparse_clean() {
 	! echo "$out" | grep -E '^/.*: (warning|error):'
 }
 
+# the two-thread test of module/map.c, built natively
+map_race() {
+	gcc -Wall -Wextra -Werror -O1 -g -pthread \
+		-I "$top/tools/testing/shim" -o "$out/map-race" \
+		"$top/tools/testing/map/race.c" "$top/module/map.c" &&
+		"$out/map-race" 200000
+}
+
 if want build; then
 	say "== build"
 	stage "$top/build/stock"
@@ -120,6 +128,8 @@ if want native; then
 	say "== native table tests"
 	step "map: scenarios and random sequences equal OpenJDK ThreadLocalMap" \
 		"$top/tools/testing/map/difftest.sh"
+	step "map: a lock-free lookup never misses an entry another thread's removal moves" \
+		map_race
 fi
 
 # vm_tests NAME KERNEL MODULE: the integration tests in a VM, a TAP line each
@@ -132,6 +142,7 @@ vm_tests() {
 		-a "$top/tools/testing/lib.sh:/test/lib.sh" \
 		-a "$top/tools/testing/tests" \
 		-a "$top/build/testing/abi-test:/bin/abi-test" \
+		-a "$top/build/testing/hostile:/bin/hostile" \
 		-a "$top/build/testing/runas:/bin/runas" \
 		"$top/tools/testing/stock-tests.sh" >"$log" 2>&1; then
 		pass "$name VM: boots, runs the tests, no kernel report"

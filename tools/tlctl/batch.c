@@ -371,7 +371,10 @@ static void print_got(const char *name, __u64 id, const void *v, size_t len,
 	}
 	printf("%s = ", name);
 	print_value(v, len, 0);
-	if (flags & TASKLOCAL_GET_INITIAL)
+	if (flags & TASKLOCAL_GET_UNSTORED)
+		fputs(" (initial value, not stored: the table is at max_entries)",
+		      stdout);
+	else if (flags & TASKLOCAL_GET_INITIAL)
 		fputs(" (initial value, now stored)", stdout);
 	putchar('\n');
 }

@@ -26,7 +26,7 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		2
+#define TASKLOCAL_API_MINOR		3
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
@@ -83,8 +83,15 @@ struct tasklocal_version {
  *	the last copy of that fd kills the key.
  * @id: the key's id (out)
  * @hash: the key's hash; its home slot is hash & (table length - 1) (out)
- * @fd: with TASKLOCAL_KEY_FD, the key's fd (O_CLOEXEC) (out)
+ * @fd: with TASKLOCAL_KEY_FD, the key's fd (out). It is O_CLOEXEC: an
+ *	execve() that closes its last copy kills the key, and the values
+ *	set under it (the caller's too) turn stale. Values survive execve;
+ *	for a key's values to, clear FD_CLOEXEC (fcntl()) or use a named key.
  * @reserved: zero (in)
+ *
+ * Ids are allocated cyclically: a deleted key's id is not given to the
+ * next key. If the reply cannot be written (EFAULT) no key is left and no
+ * fd installed.
  *
  * Errors: EINVAL (flags, reserved, name, an anonymous key without
  * TASKLOCAL_KEY_FD), EEXIST (name taken), E2BIG (initial value too long),
@@ -164,7 +171,8 @@ struct tasklocal_key_list {
 #define TASKLOCAL_SET_REPLACE		(1U << 1) /* fail if none exists */
 #define TASKLOCAL_SET_MASK		(TASKLOCAL_SET_CREATE | TASKLOCAL_SET_REPLACE)
 /* Reported by GET: */
-#define TASKLOCAL_GET_INITIAL		(1U << 8) /* the initial value was stored */
+#define TASKLOCAL_GET_INITIAL		(1U << 8) /* the initial value */
+#define TASKLOCAL_GET_UNSTORED		(1U << 9) /* ... not stored: max_entries */
 
 /**
  * struct tasklocal_value - TASKLOCAL_IOC_SET, _GET, _REMOVE
@@ -175,10 +183,20 @@ struct tasklocal_key_list {
  * @value: user pointer to the value (in)
  * @reserved: zero (in)
  *
+ * GET of a key the caller has no value for returns the key's initial
+ * value, if it has one, with TASKLOCAL_GET_INITIAL, and stores it as the
+ * caller's value (Java's ThreadLocal.get()); when the caller's table is
+ * at max_entries it is returned but not stored, with
+ * TASKLOCAL_GET_UNSTORED too. A GET that fails stores nothing.
+ *
+ * A key is dead for every call once KEY_DELETE, or the close() of its
+ * last fd, has returned: ENOENT, even for a call on another thread that
+ * is still running.
+ *
  * Errors: ENOENT (no such live key), ENODATA (GET, REMOVE: no value and
  * no initial value), EEXIST / ENOENT (SET with CREATE / REPLACE), ERANGE
  * (GET: @len too small; @len is set to what is needed), E2BIG (SET: over
- * max_value_size), ENOSPC (max_entries), EINVAL, EFAULT, ENOMEM.
+ * max_value_size), ENOSPC (SET: max_entries), EINVAL, EFAULT, ENOMEM.
  */
 struct tasklocal_value {
 	__u64 key_id;
@@ -193,7 +211,9 @@ struct tasklocal_value {
  * @flags: zero (in)
  * @removed: entries removed, stale ones included (out)
  *
- * Only userspace keys' entries go; kernel code's values stay.
+ * Only userspace keys' entries go; kernel code's values stay (but stale
+ * entries of dead kernel keys met on the way are expunged, and counted).
+ * EFAULT if the reply is not writable, with nothing removed.
  */
 struct tasklocal_clear {
 	__u32 flags;

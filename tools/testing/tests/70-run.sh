@@ -45,6 +45,24 @@ check_output "a child of a task with no inheritable value has no table" \
 	'^pid [0-9]+ \(tlctl\): no table$' \
 	tlctl run --set t70.a=plain -- sh -c 'tlctl table show self; true'
 
+# A child's table is sized for what it inherits, not copied at its
+# parent's length: 21 values grow the parent's to 64 slots, the one
+# inheritable value fits the child's 16.
+t70_plain=
+for t70_i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	tlctl key create t70.p$t70_i >/dev/null
+	t70_plain="$t70_plain --set t70.p$t70_i=v"
+done
+check_output "a parent with 21 values has 64 slots" \
+	'^pid [0-9]+ \(sh\): 64 slots$' \
+	tlctl run $t70_plain --set t70.inh=i -- sh -c 'tlctl table show $$; true'
+check_output "... its child, inheriting one value, has 16" \
+	'^pid [0-9]+ \(tlctl\): 16 slots$' \
+	tlctl run $t70_plain --set t70.inh=i -- sh -c 'tlctl table show self; true'
+for t70_i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	tlctl key delete t70.p$t70_i >/dev/null
+done
+
 # Failures.
 check_fails "run with a key that does not exist fails" 1 \
 	tlctl run --set t70.nokey=1 -- true

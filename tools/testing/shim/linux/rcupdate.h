@@ -4,12 +4,13 @@
 
 #include <linux/types.h>
 
-#define rcu_dereference(p)			(p)
-#define rcu_dereference_check(p, c)		({ (void)(c); (p); })
-#define rcu_dereference_protected(p, c)		({ (void)(c); (p); })
-#define rcu_access_pointer(p)			(p)
-#define rcu_assign_pointer(p, v)		((p) = (v))
-#define RCU_INIT_POINTER(p, v)			((p) = (v))
+/* Atomic loads and stores: the two-thread test of map.c reads as RCU does. */
+#define rcu_dereference(p)		__atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+#define rcu_dereference_check(p, c)	({ (void)(c); rcu_dereference(p); })
+#define rcu_dereference_protected(p, c)	({ (void)(c); (p); })
+#define rcu_access_pointer(p)		rcu_dereference(p)
+#define rcu_assign_pointer(p, v)	__atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#define RCU_INIT_POINTER(p, v)		__atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
 #define rcu_read_lock()				do { } while (0)
 #define rcu_read_unlock()			do { } while (0)
 

@@ -11,5 +11,7 @@ typedef struct {
 #define spin_unlock(l)			((l)->held = 0)
 #define lockdep_is_held(l)		((l)->held)
 #define lockdep_assert_held(l)		do { (void)(l); } while (0)
+#define __acquires(x)
+#define __releases(x)
 
 #endif

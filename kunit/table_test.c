@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the registry of tables (module/table.c) and of what a
+ * set does to it: walks that yield, the fork hook's sizing, and failed
+ * allocations that must leave no table behind. Some tables here belong
+ * to fake tasks (zeroed task_structs no scheduler knows), which only the
+ * registry's code touches.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task.h>
+
+#include "../module/internal.h"
+#include "tasklocal_kunit.h"
+
+static struct task_struct *fake_task(struct kunit *test)
+{
+	struct task_struct *task = kunit_kzalloc(test, sizeof(*task),
+						 GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	return task;
+}
+
+/* The exit hook's work, for a fake task's table, and its release. */
+static void fake_task_exit(void *task)
+{
+	tl_table_task_exit(task);
+	tl_tables_flush();
+}
+
+static void key_destroy_action(void *key)
+{
+	tasklocal_key_destroy(key);
+}
+
+/* Values are small integers; a child's is its parent's plus 100. */
+static void *child_plus_100(struct tasklocal_key *key, void *value)
+{
+	return (void *)((long)value + 100);
+}
+
+static const struct tasklocal_key_ops inherit_ops = {
+	.child = child_plus_100,
+};
+
+/* Kernel keys are not inheritable yet: the test marks its own. */
+static struct tasklocal_key *key_new(struct kunit *test, bool inherit)
+{
+	struct tasklocal_key *key = tasklocal_key_create(&inherit_ops, NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	key->inherit = inherit;
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, key_destroy_action,
+						  key));
+	return key;
+}
+
+struct walk_gp {
+	unsigned long cookie;
+	unsigned int tables;
+	bool gp_elapsed;
+};
+
+static int walk_gp_fn(struct tl_table *t, void *arg)
+{
+	struct walk_gp *w = arg;
+
+	w->tables++;
+	mdelay(1);
+	if (poll_state_synchronize_rcu(w->cookie))
+		w->gp_elapsed = true;
+	return 0;
+}
+
+/*
+ * TABLE_LIST and STATS walk every table: any user can ask for that, so
+ * the walk must leave its RCU read section now and then. A grace period
+ * begun before the walk can only end once this CPU has left it.
+ */
+#define WALK_TABLES	256
+
+static void tasklocal_table_walk_leaves_rcu(struct kunit *test)
+{
+	struct walk_gp w = { };
+	struct tl_table *t;
+	int i;
+
+	for (i = 0; i < WALK_TABLES; i++) {
+		struct task_struct *task = fake_task(test);
+
+		t = tl_table_create(task, TLMAP_INITIAL_LEN, GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		KUNIT_ASSERT_EQ(test, 0, tl_table_publish(t));
+		KUNIT_ASSERT_EQ(test, 0,
+				kunit_add_action_or_reset(test, fake_task_exit,
+							  task));
+	}
+	w.cookie = get_state_synchronize_rcu();
+	tl_tables_walk(walk_gp_fn, &w, true);
+	KUNIT_EXPECT_GE(test, w.tables, WALK_TABLES);
+	KUNIT_EXPECT_TRUE_MSG(test, w.gp_elapsed,
+			      "no grace period ended during a walk of %u tables",
+			      w.tables);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+/*
+ * Slab allocations the current task makes while @fn runs, counted with
+ * fail-nth (Documentation/fault-injection/fault-injection.rst): each one
+ * counts it down, and none fails before it reaches zero.
+ */
+#define FAIL_NTH_NEVER	100000
+
+static unsigned int allocs_counted_start(void)
+{
+	WRITE_ONCE(current->fail_nth, FAIL_NTH_NEVER);
+	return FAIL_NTH_NEVER;
+}
+
+static unsigned int allocs_counted_end(unsigned int start)
+{
+	unsigned int left = READ_ONCE(current->fail_nth);
+
+	WRITE_ONCE(current->fail_nth, 0);
+	return start - left;
+}
+
+/* A fork with nothing to inherit allocates nothing, however big the table. */
+static void tasklocal_table_fork_nothing_inheritable_allocates_nothing(struct kunit *test)
+{
+	struct task_struct *child = fake_task(test);
+	unsigned int i, allocs;
+	struct tl_table *t;
+
+	for (i = 0; i < 20; i++)	/* 32 slots */
+		KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key_new(test, false),
+						       (void *)1L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_task_exit, child));
+	i = allocs_counted_start();
+	tl_table_task_fork(current, child);
+	allocs = allocs_counted_end(i);
+	KUNIT_EXPECT_EQ(test, 0U, allocs);
+	rcu_read_lock();
+	t = tl_table_find(child);
+	rcu_read_unlock();
+	KUNIT_EXPECT_NULL(test, t);
+}
+
+/* The child's table is sized for what it inherits, not its parent's length. */
+static void tasklocal_table_fork_sized_for_inherited(struct kunit *test)
+{
+	struct task_struct *child = fake_task(test);
+	struct tasklocal_key *inh = key_new(test, true);
+	struct tl_table *t;
+	unsigned int i;
+
+	for (i = 0; i < 20; i++)	/* 32 slots */
+		KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key_new(test, false),
+						       (void *)1L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(inh, (void *)7L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_task_exit, child));
+	tl_table_task_fork(current, child);
+	rcu_read_lock();
+	t = tl_table_find(child);
+	KUNIT_EXPECT_NOT_NULL(test, t);
+	if (t) {
+		KUNIT_EXPECT_EQ(test, 16U, rcu_dereference(t->map.slots)->len);
+		KUNIT_EXPECT_EQ(test, 1U, t->map.size);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)107L,
+				    tlmap_peek(&t->map, &inh->mk)->value);
+	}
+	rcu_read_unlock();
+}
+
+static bool has_table(void)
+{
+	bool has;
+
+	rcu_read_lock();
+	has = tl_table_find(current);
+	rcu_read_unlock();
+	return has;
+}
+
+/*
+ * The first set of a task allocates its table, slots and the entry: fail
+ * each allocation in turn (fail-nth), until the set succeeds. A set that
+ * failed leaves no table and destroys nothing.
+ */
+static void tasklocal_table_failed_first_set_leaves_no_table(struct kunit *test)
+{
+	struct tasklocal_key *key = key_new(test, false);
+	unsigned int n;
+	int err;
+
+	for (n = 1; n < 100; n++) {
+		WRITE_ONCE(current->fail_nth, n);
+		err = tasklocal_set(key, (void *)1L, GFP_KERNEL);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (!err)
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, -ENOMEM, err, "allocation %u", n);
+		KUNIT_EXPECT_FALSE_MSG(test, has_table(),
+				       "allocation %u failed: a table is left",
+				       n);
+	}
+	KUNIT_EXPECT_EQ(test, 0, err);
+	KUNIT_EXPECT_GT(test, n, 1U);
+	KUNIT_EXPECT_TRUE(test, has_table());
+}
+
+static void *initial_seven(struct tasklocal_key *key)
+{
+	return (void *)7L;
+}
+
+static const struct tasklocal_key_ops initial_seven_ops = {
+	.initial = initial_seven,
+};
+
+/* Same for a get that stores the key's initial value. */
+static void tasklocal_table_failed_initial_get_leaves_no_table(struct kunit *test)
+{
+	struct tasklocal_key *key = tasklocal_key_create(&initial_seven_ops,
+							 NULL);
+	unsigned int n;
+	void *v;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, key_destroy_action,
+						  key));
+	for (n = 1; n < 100; n++) {
+		WRITE_ONCE(current->fail_nth, n);
+		v = tasklocal_get(key);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (!IS_ERR(v))
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, -ENOMEM, PTR_ERR(v), "allocation %u",
+				    n);
+		KUNIT_EXPECT_FALSE_MSG(test, has_table(),
+				       "allocation %u failed: a table is left",
+				       n);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, (void *)7L, v);
+	KUNIT_EXPECT_TRUE(test, has_table());
+}
+#endif
+
+static struct kunit_case tasklocal_table_cases[] = {
+	KUNIT_CASE_SLOW(tasklocal_table_walk_leaves_rcu),
+	KUNIT_CASE(tasklocal_table_fork_sized_for_inherited),
+#ifdef CONFIG_FAULT_INJECTION
+	KUNIT_CASE(tasklocal_table_fork_nothing_inheritable_allocates_nothing),
+	KUNIT_CASE(tasklocal_table_failed_first_set_leaves_no_table),
+	KUNIT_CASE(tasklocal_table_failed_initial_get_leaves_no_table),
+#endif
+	{}
+};
+
+struct kunit_suite tasklocal_table_suite = {
+	.name = "tasklocal_table",
+	.test_cases = tasklocal_table_cases,
+};

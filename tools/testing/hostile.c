@@ -1,0 +1,1229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hostile: /dev/tasklocal attacked, with raw ioctls.
+ *
+ * Forged objects, reused ids, stale entries, refused calls, limits,
+ * execve, races between a key's deletion and its users, read-only user
+ * memory, names outside the alphabet. Each case asserts the behaviour the
+ * ABI documents and runs in a forked child of its own (a fresh table, no
+ * dependence on another case; a crash or a timeout fails that case only).
+ * One TAP line per case, "1..N" last, exit 1 if a case failed.
+ *
+ * usage: hostile             every case but the forged pidfds (as root)
+ *        hostile pidfd       TABLE_DUMP of forged pidfds (any uid); on a
+ *                            kernel that trusts a file's name this may
+ *                            bring the kernel down, so it runs last
+ *        hostile exec-check ID EXPECT
+ *                            internal: the image execve'd by the execve
+ *                            cases; GET of key ID gives EXPECT (a value,
+ *                            or "ENOENT")
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/tasklocal.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434
+#endif
+
+/* GET: the initial value was returned, not stored (a full table). */
+#ifndef BIT
+#define BIT(n)		(1U << (n))
+#endif
+
+#ifndef TASKLOCAL_GET_UNSTORED
+#define TASKLOCAL_GET_UNSTORED	BIT(9)
+#endif
+
+#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PARAM_DIR	"/sys/module/tasklocal/parameters/"
+#define DUMP_SLOTS	64
+#define RACE_ROUNDS	200
+#define BIG_VALUE	(1024U * 1024)
+
+static int dev;
+static int nr_tests, nr_failed;
+static const char *case_name;	/* for a case that takes an argument */
+static unsigned char case_byte;
+static char tmpdir[64];		/* pidfd mode: where forged files go */
+
+static __printf(2, 3) void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	nr_tests++;
+	if (!ok)
+		nr_failed++;
+	printf("%sok %d - ", ok ? "" : "not ", nr_tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static __printf(1, 2) void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static const char *errname(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ 0, "success" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
+		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
+		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
+		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
+		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" }, { EMFILE, "EMFILE" },
+	};
+	static __thread char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+static __u64 ptr(const void *p)
+{
+	return (__u64)(uintptr_t)p;
+}
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(dev, cmd, arg) < 0 ? errno : 0;
+}
+
+/* @got is @want, or a diagnostic says what it was. */
+static bool want_err(const char *what, int got, int want)
+{
+	if (got == want)
+		return true;
+	diag("%s: got %s, want %s", what, errname(got), errname(want));
+	return false;
+}
+
+static void name_set(__u64 *words, const char *name)
+{
+	memset(words, 0, TASKLOCAL_NAME_MAX);
+	memcpy(words, name, strlen(name));
+}
+
+static void kc_init(struct tasklocal_key_create *kc, const char *name,
+		    __u32 flags, const char *initial)
+{
+	memset(kc, 0, sizeof(*kc));
+	kc->flags = flags;
+	kc->fd = -1;
+	if (name)
+		name_set(kc->name, name);
+	if (initial) {
+		kc->initial = ptr(initial);
+		kc->initial_len = strlen(initial);
+	}
+}
+
+/* Create a key; a diagnostic if that fails. */
+static int key_create(struct tasklocal_key_create *kc, const char *name,
+		      __u32 flags, const char *initial)
+{
+	int err;
+
+	kc_init(kc, name, flags, initial);
+	err = xioctl(TASKLOCAL_IOC_KEY_CREATE, kc);
+	if (err)
+		diag("KEY_CREATE %s: %s", name ? name : "(anonymous)",
+		     errname(err));
+	return err;
+}
+
+/* An anonymous fd-owned key: it dies with this process at the latest. */
+static int fd_key(struct tasklocal_key_create *kc, const char *initial)
+{
+	return key_create(kc, NULL, TASKLOCAL_KEY_FD, initial);
+}
+
+static int key_delete(__u64 id)
+{
+	struct tasklocal_key_delete kd;
+
+	memset(&kd, 0, sizeof(kd));
+	kd.id = id;
+	return xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+}
+
+static int vset(__u64 id, __u32 flags, const void *buf, __u32 len)
+{
+	struct tasklocal_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.key_id = id;
+	v.flags = flags;
+	v.value = ptr(buf);
+	v.len = len;
+	return xioctl(TASKLOCAL_IOC_SET, &v);
+}
+
+static int vget(__u64 id, void *buf, __u32 *len, __u32 *flags)
+{
+	struct tasklocal_value v;
+	int err;
+
+	memset(&v, 0, sizeof(v));
+	v.key_id = id;
+	v.value = ptr(buf);
+	v.len = *len;
+	err = xioctl(TASKLOCAL_IOC_GET, &v);
+	*len = v.len;
+	if (flags)
+		*flags = v.flags;
+	return err;
+}
+
+static int vremove(__u64 id)
+{
+	struct tasklocal_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.key_id = id;
+	return xioctl(TASKLOCAL_IOC_REMOVE, &v);
+}
+
+/* This task's table; ENODATA if it has none. */
+static int dump_self(struct tasklocal_table_dump *d,
+		     struct tasklocal_slot *slots)
+{
+	memset(d, 0, sizeof(*d));
+	d->slots = ptr(slots);
+	d->nr_slots = DUMP_SLOTS;
+	return xioctl(TASKLOCAL_IOC_TABLE_DUMP, d);
+}
+
+/* Entries in this task's table (0 for no table), or -1 with a diagnostic. */
+static int table_size(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	int err = dump_self(&d, slots);
+
+	if (err == ENODATA)
+		return 0;
+	if (err) {
+		diag("TABLE_DUMP of self: %s", errname(err));
+		return -1;
+	}
+	return d.size;
+}
+
+/* Does this task's table hold an entry for key @id? */
+static bool table_has(__u64 id)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	__u32 i;
+
+	if (dump_self(&d, slots))
+		return false;
+	for (i = 0; i < d.nr_slots; i++)
+		if (slots[i].key_id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Call @fn(@arg) for every key in the key list, live or dead; false if
+ * the list could not be read.
+ */
+static bool keys_each(void (*fn)(const struct tasklocal_key_info *, void *),
+		      void *arg)
+{
+	struct tasklocal_key_info info[32];
+	struct tasklocal_key_list kl;
+	__u64 start = 0;
+	__u32 i;
+	int err;
+
+	do {
+		memset(&kl, 0, sizeof(kl));
+		kl.keys = ptr(info);
+		kl.count = ARRAY_SIZE(info);
+		kl.start_id = start;
+		err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+		if (err) {
+			diag("KEY_LIST: %s", errname(err));
+			return false;
+		}
+		for (i = 0; i < kl.count; i++)
+			fn(&info[i], arg);
+		if (kl.next_id && kl.next_id <= start)
+			return false;
+		start = kl.next_id;
+	} while (start);
+	return true;
+}
+
+struct key_find {
+	const char *name;
+	__u64 id;	/* of a live key with that name, or 0 */
+};
+
+static void key_find_one(const struct tasklocal_key_info *info, void *arg)
+{
+	struct key_find *kf = arg;
+
+	if (!(info->flags & TASKLOCAL_KEY_DEAD) &&
+	    !strncmp((const char *)info->name, kf->name, TASKLOCAL_NAME_MAX))
+		kf->id = info->id;
+}
+
+/* The id of the live key named @name, or 0. */
+static __u64 key_find(const char *name)
+{
+	struct key_find kf = { .name = name };
+
+	keys_each(key_find_one, &kf);
+	return kf.id;
+}
+
+/* A safety net: delete the live named "t55." keys a case left behind. */
+static void key_sweep_one(const struct tasklocal_key_info *info, void *arg)
+{
+	const char *name = (const char *)info->name;
+
+	if (info->flags & (TASKLOCAL_KEY_DEAD | TASKLOCAL_KEY_FD) ||
+	    strncmp(name, "t55.", 4))
+		return;
+	diag("key %.*s (id %llu) was left behind: deleting it",
+	     TASKLOCAL_NAME_MAX, name, (unsigned long long)info->id);
+	key_delete(info->id);
+	(*(int *)arg)++;
+}
+
+static void key_sweep(void)
+{
+	int n = 0;
+
+	keys_each(key_sweep_one, &n);
+}
+
+static int param_read(const char *name, unsigned long *val)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n ? errno : EIO;
+	buf[n] = '\0';
+	*val = strtoul(buf, NULL, 10);
+	return 0;
+}
+
+/* Write @val to parameter @name: 0 or the errno write() gave. */
+static int param_write(const char *name, unsigned long val)
+{
+	char path[128], buf[32];
+	int fd, err = 0, len;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	len = snprintf(buf, sizeof(buf), "%lu\n", val);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, buf, len) != len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * Run one case in a child of its own, with a time limit; its verdict is
+ * the child's exit status. Named keys it leaves behind are deleted.
+ */
+static void run(const char *what, bool (*fn)(void), unsigned int secs)
+{
+	int status = 0;
+	pid_t pid;
+	bool ok;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		tap(false, "%s", what);
+		diag("fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		alarm(secs);
+		ok = fn();
+		fflush(stdout);
+		_exit(ok ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	ok = WIFEXITED(status) && !WEXITSTATUS(status);
+	tap(ok, "%s", what);
+	if (WIFSIGNALED(status))
+		diag("the case was killed by signal %d%s", WTERMSIG(status),
+		     WTERMSIG(status) == SIGALRM ? " (timed out)" :
+		     " (see the kernel log)");
+	key_sweep();
+}
+
+/* Case 1: TABLE_DUMP by "pidfd" of files that only look like one. */
+
+static bool dump_pidfd(int fd, int want, const char *what)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	int err;
+
+	if (fd < 0) {
+		diag("%s: cannot make it: %s", what, strerror(errno));
+		return false;
+	}
+	memset(&d, 0, sizeof(d));
+	d.flags = TASKLOCAL_DUMP_PIDFD;
+	d.target = fd;
+	d.slots = ptr(slots);
+	d.nr_slots = DUMP_SLOTS;
+	diag("TABLE_DUMP by pidfd of %s", what);
+	err = xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d);
+	close(fd);
+	return want_err(what, err, want);
+}
+
+static bool pidfd_real(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	struct tasklocal_key_create kc;
+	int fd, err;
+
+	if (fd_key(&kc, NULL) || vset(kc.id, 0, "v", 1))
+		return false;
+	fd = syscall(SYS_pidfd_open, getpid(), 0);
+	if (fd < 0) {
+		diag("pidfd_open: %s", strerror(errno));
+		return false;
+	}
+	memset(&d, 0, sizeof(d));
+	d.flags = TASKLOCAL_DUMP_PIDFD;
+	d.target = fd;
+	d.slots = ptr(slots);
+	d.nr_slots = DUMP_SLOTS;
+	err = xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d);
+	close(fd);
+	if (err == ENODATA)
+		return true;
+	if (!want_err("a real pidfd", err, 0))
+		return false;
+	if (d.pid != (__u32)getpid() || d.nr_slots != 1 ||
+	    slots[0].key_id != kc.id) {
+		diag("dumped pid %u, %u slots: not this task's table", d.pid,
+		     d.nr_slots);
+		return false;
+	}
+	return true;
+}
+
+static bool pidfd_eventfd(void)
+{
+	return dump_pidfd(eventfd(0, EFD_CLOEXEC), EBADF, "an eventfd");
+}
+
+/* A socket, or where the kernel has no networking, a pipe. */
+static bool pidfd_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int p[2];
+
+	if (fd >= 0)
+		return dump_pidfd(fd, EBADF, "a socket");
+	diag("no socket (%s): a pipe instead", strerror(errno));
+	if (pipe2(p, O_CLOEXEC)) {
+		diag("pipe2: %s", strerror(errno));
+		return false;
+	}
+	close(p[1]);
+	return dump_pidfd(p[0], EBADF, "a pipe");
+}
+
+static bool pidfd_file(void)
+{
+	char dir[96], path[128];
+	bool ok;
+
+	snprintf(dir, sizeof(dir), "%s/f", tmpdir);
+	snprintf(path, sizeof(path), "%s/[pidfd]", dir);
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		diag("mkdir %s: %s", dir, strerror(errno));
+		return false;
+	}
+	ok = dump_pidfd(open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600), EBADF,
+			"a regular file named [pidfd]");
+	unlink(path);
+	rmdir(dir);
+	return ok;
+}
+
+static bool pidfd_dir(void)
+{
+	char path[128];
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/d", tmpdir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/d/[pidfd]", tmpdir);
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		diag("mkdir %s: %s", path, strerror(errno));
+		return false;
+	}
+	ok = dump_pidfd(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), EBADF,
+			"a directory named [pidfd]");
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/d", tmpdir);
+	rmdir(path);
+	return ok;
+}
+
+static bool pidfd_fifo(void)
+{
+	char path[128];
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/[pidfd]", tmpdir);
+	if (mkfifo(path, 0600) && errno != EEXIST) {
+		diag("mkfifo %s: %s", path, strerror(errno));
+		return false;
+	}
+	ok = dump_pidfd(open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC), EBADF,
+			"a FIFO named [pidfd]");
+	unlink(path);
+	return ok;
+}
+
+/* The forged files last, the one known to crash a kernel very last. */
+static int main_pidfd(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/t55.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	diag("forged pidfds under %s, as uid %u", tmpdir, getuid());
+	run("TABLE_DUMP by a real pidfd works (or ENODATA)", pidfd_real, 30);
+	run("TABLE_DUMP by pidfd of an eventfd: EBADF", pidfd_eventfd, 30);
+	run("TABLE_DUMP by pidfd of a socket (or a pipe): EBADF", pidfd_socket,
+	    30);
+	run("TABLE_DUMP by pidfd of a regular file named [pidfd]: EBADF",
+	    pidfd_file, 30);
+	run("TABLE_DUMP by pidfd of a directory named [pidfd]: EBADF",
+	    pidfd_dir, 30);
+	run("TABLE_DUMP by pidfd of a FIFO named [pidfd]: EBADF", pidfd_fifo,
+	    30);
+	rmdir(tmpdir);
+	printf("1..%d\n", nr_tests);
+	return nr_failed ? 1 : 0;
+}
+
+/* Case 2: a deleted key's id is not handed to the next key at once. */
+static bool id_not_reused(void)
+{
+	struct tasklocal_key_create a, b;
+	__u32 len = 0;
+	bool ok = true;
+	char buf[8];
+
+	if (key_create(&a, "t55.id1", 0, NULL))
+		return false;
+	if (!want_err("KEY_DELETE t55.id1", key_delete(a.id), 0) ||
+	    key_create(&b, "t55.id2", 0, NULL))
+		return false;
+	if (b.id == a.id) {
+		diag("the new key got the deleted key's id %llu",
+		     (unsigned long long)a.id);
+		ok = false;
+	}
+	len = sizeof(buf);
+	ok &= want_err("GET of the old id", vget(a.id, buf, &len, NULL),
+		       ENOENT);
+	ok &= want_err("SET of the old id", vset(a.id, 0, "x", 1), ENOENT);
+	ok &= want_err("REMOVE of the old id", vremove(a.id), ENOENT);
+	key_delete(b.id);
+	return ok;
+}
+
+/* Case 3: CLEAR counts the stale entries it drops too. */
+static bool clear_a_and_stale_b(__u64 a, __u64 b)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	struct tasklocal_clear c;
+	bool ok;
+	int err;
+
+	/* [h:a][h+1:b] */
+	if (!want_err("SET a", vset(a, 0, "a", 1), 0) ||
+	    !want_err("SET b", vset(b, 0, "b", 1), 0) ||
+	    !want_err("KEY_DELETE b", key_delete(b), 0))
+		return false;
+	/* [h:a][h+1:b*] */
+	memset(&c, 0, sizeof(c));
+	ok = want_err("CLEAR", xioctl(TASKLOCAL_IOC_CLEAR, &c), 0);
+	if (c.removed != 2) {
+		diag("CLEAR removed %u entries, want 2 (a, and b's stale one)",
+		     c.removed);
+		ok = false;
+	}
+	err = dump_self(&d, slots);
+	if (err && err != ENODATA) {
+		diag("TABLE_DUMP: %s", errname(err));
+		ok = false;
+	} else if (!err && (d.size || d.nr_slots)) {
+		diag("after CLEAR the table holds %u entries, %u slots used",
+		     d.size, d.nr_slots);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool clear_counts_stale(void)
+{
+	struct tasklocal_key_create a, b, mid[15];
+	bool ok = false;
+	size_t i, n;
+
+	if (key_create(&a, "t55.ca", 0, NULL))
+		return false;
+	for (n = 0; n < ARRAY_SIZE(mid); n++)
+		if (fd_key(&mid[n], NULL))
+			goto close_mid;
+	if (key_create(&b, "t55.cb", 0, NULL))
+		goto close_mid;
+	if ((a.hash & 15) == (b.hash & 15))
+		ok = clear_a_and_stale_b(a.id, b.id);
+	else
+		diag("SKIP: a (0x%08x), b (0x%08x): no shared home slot (keys made meanwhile?)",
+		     a.hash, b.hash);
+	key_delete(b.id);	/* ENOENT if the case deleted it */
+close_mid:
+	for (i = 0; i < n; i++)
+		close(mid[i].fd);
+	key_delete(a.id);
+	return ok;
+}
+
+/* Case 4: a SET that is refused does not create a table either. */
+static bool refused_set_no_table(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_table_dump d;
+	struct tasklocal_stats s0, s1;
+	struct tasklocal_key_create kc;
+	bool ok = true;
+
+	if (fd_key(&kc, NULL))
+		return false;
+	if (!want_err("TABLE_DUMP of self, to begin with",
+		      dump_self(&d, slots), ENODATA))
+		return false;
+	memset(&s0, 0, sizeof(s0));
+	memset(&s1, 0, sizeof(s1));
+	if (!want_err("STATS", xioctl(TASKLOCAL_IOC_STATS, &s0), 0))
+		return false;
+	ok &= want_err("SET REPLACE with no value",
+		       vset(kc.id, TASKLOCAL_SET_REPLACE, "x", 1), ENOENT);
+	ok &= want_err("TABLE_DUMP of self after it", dump_self(&d, slots),
+		       ENODATA);
+	if (!want_err("STATS", xioctl(TASKLOCAL_IOC_STATS, &s1), 0))
+		return false;
+	if (s1.tables_created != s0.tables_created) {
+		diag("tables_created went from %llu to %llu",
+		     (unsigned long long)s0.tables_created,
+		     (unsigned long long)s1.tables_created);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Case 5: at max_entries, GET returns the initial value unstored. */
+static bool get_initial_when_full(void)
+{
+	struct tasklocal_key_create k1, k2, ki;
+	__u32 len, flags;
+	char buf[16];
+	bool ok = true;
+	int err, size;
+
+	err = param_write("max_entries", 2);
+	if (!want_err("writing 2 to max_entries", err, 0))
+		return false;
+	if (fd_key(&k1, NULL) || fd_key(&k2, NULL) || fd_key(&ki, "init"))
+		return false;
+	if (!want_err("SET k1", vset(k1.id, 0, "1", 1), 0) ||
+	    !want_err("SET k2", vset(k2.id, 0, "2", 1), 0))
+		return false;
+	memset(buf, 0, sizeof(buf));
+	len = sizeof(buf);
+	err = vget(ki.id, buf, &len, &flags);
+	ok &= want_err("GET of a key with an initial value, table full", err,
+		       0);
+	if (!err && (len != 4 || memcmp(buf, "init", 4))) {
+		diag("GET gave %u bytes '%.*s', want 'init'", len, (int)len,
+		     buf);
+		ok = false;
+	}
+	if (!err && (!(flags & TASKLOCAL_GET_INITIAL) ||
+		     !(flags & TASKLOCAL_GET_UNSTORED))) {
+		diag("GET flags 0x%x, want GET_INITIAL | GET_UNSTORED", flags);
+		ok = false;
+	}
+	size = table_size();
+	if (size != 2) {
+		diag("the table holds %d entries, want 2", size);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Case 6: fd-owned keys are O_CLOEXEC, and die at the execve that closes them. */
+static bool key_fd_cloexec(void)
+{
+	struct tasklocal_key_create kc;
+	int flags;
+
+	if (fd_key(&kc, NULL))
+		return false;
+	flags = fcntl(kc.fd, F_GETFD);
+	if (kc.fd < 0 || flags < 0 || !(flags & FD_CLOEXEC)) {
+		diag("fd %d, F_GETFD 0x%x: no FD_CLOEXEC", kc.fd, flags);
+		return false;
+	}
+	return true;
+}
+
+static bool exec_with(bool keep_fd)
+{
+	struct tasklocal_key_create kc;
+	char id[24], *argv[5];
+
+	if (fd_key(&kc, NULL) ||
+	    !want_err("SET", vset(kc.id, 0, "exec-value", 10), 0))
+		return false;
+	if (keep_fd && fcntl(kc.fd, F_SETFD, 0)) {
+		diag("F_SETFD: %s", strerror(errno));
+		return false;
+	}
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)kc.id);
+	argv[0] = "hostile";
+	argv[1] = "exec-check";
+	argv[2] = id;
+	argv[3] = keep_fd ? "exec-value" : "ENOENT";
+	argv[4] = NULL;
+	fflush(stdout);
+	execv("/proc/self/exe", argv);
+	diag("execv /proc/self/exe: %s", strerror(errno));
+	return false;
+}
+
+static bool exec_closes_key(void)
+{
+	return exec_with(false);
+}
+
+static bool exec_keeps_key(void)
+{
+	return exec_with(true);
+}
+
+/* In the execve'd image: GET of key @idstr gives @expect. */
+static int main_exec_check(const char *idstr, const char *expect)
+{
+	__u64 id = strtoull(idstr, NULL, 10);
+	char buf[64];
+	__u32 len = sizeof(buf);
+	int err;
+
+	err = vget(id, buf, &len, NULL);
+	if (!strcmp(expect, "ENOENT"))
+		return want_err("GET after execve", err, ENOENT) ? 0 : 1;
+	if (!want_err("GET after execve", err, 0))
+		return 1;
+	if (len != strlen(expect) || memcmp(buf, expect, len)) {
+		diag("GET after execve gave '%.*s', want '%s'", (int)len, buf,
+		     expect);
+		return 1;
+	}
+	return 0;
+}
+
+/* Case 7: once KEY_DELETE (or the last close) returns, the key is dead. */
+struct race {
+	__u64 id;
+	bool set_only;
+	int stop;
+	long iters;
+};
+
+static void *racer(void *arg)
+{
+	struct race *r = arg;
+	char buf[8];
+	__u32 len;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		vset(r->id, 0, "t", 1);
+		if (!r->set_only) {
+			len = sizeof(buf);
+			vget(r->id, buf, &len, NULL);
+			vremove(r->id);
+		}
+		__atomic_add_fetch(&r->iters, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Start the racer on @r and let it get going. */
+static bool race_start(pthread_t *th, struct race *r)
+{
+	int i, err;
+
+	err = pthread_create(th, NULL, racer, r);
+	if (err) {
+		diag("pthread_create: %s", strerror(err));
+		return false;
+	}
+	for (i = 0; i < 100000; i++) {
+		if (__atomic_load_n(&r->iters, __ATOMIC_ACQUIRE) >= 3)
+			break;
+		sched_yield();
+	}
+	return true;
+}
+
+static void race_stop(pthread_t th, struct race *r)
+{
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+}
+
+static bool delete_race(void)
+{
+	int bad = 0, bad_get = 0, bad_set = 0, bad_rm = 0, bad_create = 0;
+	struct tasklocal_key_create kc, again;
+	struct race r;
+	pthread_t th;
+	char buf[8];
+	int round, e;
+	__u32 len;
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		bool v = false;
+
+		if (key_create(&kc, "t55.race", 0, NULL) ||
+		    !want_err("SET", vset(kc.id, 0, "v", 1), 0))
+			return false;
+		memset(&r, 0, sizeof(r));
+		r.id = kc.id;
+		if (!race_start(&th, &r))
+			return false;
+		e = key_delete(kc.id);
+		if (!want_err("KEY_DELETE", e, 0))
+			v = true;
+		len = sizeof(buf);
+		e = vget(kc.id, buf, &len, NULL);
+		if (e != ENOENT) {
+			if (!bad_get++)
+				diag("round %d: GET after KEY_DELETE: %s", round,
+				     errname(e));
+			v = true;
+		}
+		e = vset(kc.id, 0, "x", 1);
+		if (e != ENOENT) {
+			if (!bad_set++)
+				diag("round %d: SET after KEY_DELETE: %s", round,
+				     errname(e));
+			v = true;
+		}
+		e = vremove(kc.id);
+		if (e != ENOENT) {
+			if (!bad_rm++)
+				diag("round %d: REMOVE after KEY_DELETE: %s",
+				     round, errname(e));
+			v = true;
+		}
+		kc_init(&again, "t55.race", 0, NULL);
+		e = xioctl(TASKLOCAL_IOC_KEY_CREATE, &again);
+		if (e) {
+			if (!bad_create++)
+				diag("round %d: KEY_CREATE of the name after KEY_DELETE: %s",
+				     round, errname(e));
+			v = true;
+		}
+		race_stop(th, &r);
+		if (!e)
+			key_delete(again.id);
+		key_sweep();	/* a name left taken would fail the next round */
+		bad += v;
+	}
+	if (bad)
+		diag("%d of %d rounds broke it: GET %d, SET %d, REMOVE %d, KEY_CREATE %d",
+		     bad, RACE_ROUNDS, bad_get, bad_set, bad_rm, bad_create);
+	return !bad;
+}
+
+static bool close_race(void)
+{
+	struct tasklocal_key_create kc;
+	int bad = 0, round, e;
+	struct race r;
+	pthread_t th;
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		if (fd_key(&kc, NULL) ||
+		    !want_err("SET", vset(kc.id, 0, "v", 1), 0))
+			return false;
+		memset(&r, 0, sizeof(r));
+		r.id = kc.id;
+		r.set_only = true;
+		if (!race_start(&th, &r))
+			return false;
+		close(kc.fd);
+		e = vset(kc.id, 0, "x", 1);
+		if (e != ENOENT && !bad++)
+			diag("round %d: SET after closing the key's fd: %s",
+			     round, errname(e));
+		race_stop(th, &r);
+	}
+	if (bad)
+		diag("%d of %d rounds: SET worked after the close", bad,
+		     RACE_ROUNDS);
+	return !bad;
+}
+
+/* Case 8: a call that fails with EFAULT changes nothing. */
+
+/* A page holding a copy of @obj, then made read-only. */
+static void *ro_copy(const void *obj, size_t size)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		diag("mmap: %s", strerror(errno));
+		return NULL;
+	}
+	memcpy(p, obj, size);
+	if (mprotect(p, 4096, PROT_READ)) {
+		diag("mprotect: %s", strerror(errno));
+		munmap(p, 4096);
+		return NULL;
+	}
+	return p;
+}
+
+/* The lowest free fd number. */
+static int next_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static bool efault_create(const char *name, __u32 flags)
+{
+	struct tasklocal_key_create kc, *ro;
+	int fd0, fd1, err;
+	bool ok = true;
+	__u64 id;
+
+	kc_init(&kc, name, flags, NULL);
+	ro = ro_copy(&kc, sizeof(kc));
+	if (!ro)
+		return false;
+	fd0 = next_fd();
+	err = xioctl(TASKLOCAL_IOC_KEY_CREATE, ro);
+	fd1 = next_fd();
+	ok &= want_err("KEY_CREATE from a read-only struct", err, EFAULT);
+	if (fd1 != fd0) {
+		diag("an fd (%d) was installed by the failed call", fd0);
+		ok = false;
+	}
+	id = key_find(name);
+	if (id) {
+		diag("the key list holds %s (id %llu) after the failed call",
+		     name, (unsigned long long)id);
+		ok = false;
+	}
+	if (key_create(&kc, name, flags, NULL))
+		ok = false;
+	else if (kc.fd >= 0)
+		close(kc.fd);
+	else
+		key_delete(kc.id);
+	if (fd1 != fd0)
+		close(fd0);
+	if (id && !(flags & TASKLOCAL_KEY_FD))
+		key_delete(id);
+	munmap(ro, 4096);
+	return ok;
+}
+
+static bool efault_create_named(void)
+{
+	return efault_create("t55.ro", 0);
+}
+
+static bool efault_create_fd(void)
+{
+	return efault_create("t55.rofd", TASKLOCAL_KEY_FD);
+}
+
+static bool efault_clear(void)
+{
+	struct tasklocal_key_create k1, k2;
+	struct tasklocal_clear c, *ro;
+	bool ok;
+	int size;
+
+	if (fd_key(&k1, NULL) || fd_key(&k2, NULL) ||
+	    !want_err("SET k1", vset(k1.id, 0, "1", 1), 0) ||
+	    !want_err("SET k2", vset(k2.id, 0, "2", 1), 0))
+		return false;
+	memset(&c, 0, sizeof(c));
+	ro = ro_copy(&c, sizeof(c));
+	if (!ro)
+		return false;
+	ok = want_err("CLEAR from a read-only struct",
+		      xioctl(TASKLOCAL_IOC_CLEAR, ro), EFAULT);
+	size = table_size();
+	if (size != 2) {
+		diag("after the failed CLEAR the table holds %d entries, want 2",
+		     size);
+		ok = false;
+	}
+	munmap(ro, 4096);
+	return ok;
+}
+
+static bool efault_get(void)
+{
+	struct tasklocal_key_create kc;
+	struct tasklocal_value v, *ro;
+	char buf[16];
+	bool ok;
+
+	if (fd_key(&kc, "init"))
+		return false;
+	memset(&v, 0, sizeof(v));
+	v.key_id = kc.id;
+	v.value = ptr(buf);
+	v.len = sizeof(buf);
+	ro = ro_copy(&v, sizeof(v));
+	if (!ro)
+		return false;
+	ok = want_err("GET from a read-only struct",
+		      xioctl(TASKLOCAL_IOC_GET, ro), EFAULT);
+	if (table_has(kc.id)) {
+		diag("after the failed GET the table holds the initial value");
+		ok = false;
+	}
+	munmap(ro, 4096);
+	return ok;
+}
+
+/* Case 9: a name byte outside [A-Za-z0-9_.:-] is refused. */
+static bool bad_name(void)
+{
+	struct tasklocal_key_create kc;
+	char name[16];
+	int err;
+
+	snprintf(name, sizeof(name), "t55.n%cx", case_byte);
+	kc_init(&kc, name, 0, NULL);
+	err = xioctl(TASKLOCAL_IOC_KEY_CREATE, &kc);
+	if (!err)
+		key_delete(kc.id);
+	return want_err(case_name, err, EINVAL);
+}
+
+/* Case 10: max_value_size has a ceiling, and values up to 1 MiB work. */
+static bool value_size_ceiling(void)
+{
+	unsigned long before = 0, after = 0;
+	bool ok;
+
+	if (param_read("max_value_size", &before))
+		return false;
+	ok = want_err("writing 8388608 to max_value_size",
+		      param_write("max_value_size", 8U << 20), EINVAL);
+	if (param_read("max_value_size", &after) || after != before) {
+		diag("max_value_size is %lu, was %lu", after, before);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool value_size_1mib(void)
+{
+	struct tasklocal_key_create kc;
+	unsigned char *in, *out;
+	bool ok = false;
+	__u32 i, len;
+	int err;
+
+	err = param_write("max_value_size", BIG_VALUE);
+	if (!want_err("writing 1048576 to max_value_size", err, 0))
+		return false;
+	in = malloc(BIG_VALUE);
+	out = calloc(1, BIG_VALUE);
+	if (!in || !out || fd_key(&kc, NULL))
+		goto free;
+	for (i = 0; i < BIG_VALUE; i++)
+		in[i] = i * 7 + (i >> 12);
+	if (!want_err("SET of 1 MiB", vset(kc.id, 0, in, BIG_VALUE), 0))
+		goto free;
+	len = BIG_VALUE;
+	err = vget(kc.id, out, &len, NULL);
+	if (!want_err("GET of 1 MiB", err, 0))
+		goto free;
+	ok = len == BIG_VALUE && !memcmp(in, out, BIG_VALUE);
+	if (!ok)
+		diag("GET gave %u bytes, not the value set", len);
+free:
+	free(in);
+	free(out);
+	return ok;
+}
+
+/* Run @fn with module parameter @name restored afterwards, whatever happens. */
+static void run_param(const char *what, bool (*fn)(void), const char *name)
+{
+	unsigned long orig;
+	int err;
+
+	err = param_read(name, &orig);
+	if (err) {
+		tap(false, "%s", what);
+		diag("cannot read %s: %s", name, errname(err));
+		return;
+	}
+	run(what, fn, 60);
+	err = param_write(name, orig);
+	if (err)
+		diag("cannot restore %s to %lu: %s", name, orig, errname(err));
+}
+
+static int main_all(void)
+{
+	static const struct {
+		unsigned char byte;
+		const char *what;
+	} bytes[] = {
+		{ 0xc0, "0xC0" }, { 0xe9, "0xE9" }, { 0xff, "0xFF" },
+		{ 0x80, "0x80" }, { ' ', "a space" }, { '/', "'/'" },
+	};
+	char what[96];
+	size_t i;
+
+	run("a deleted key's id is not reused at once; GET/SET/REMOVE of it: ENOENT",
+	    id_not_reused, 30);
+	run("CLEAR counts the stale entry it drops (removed == 2), table empty",
+	    clear_counts_stale, 30);
+	run("a refused SET (REPLACE, no value) creates no table", refused_set_no_table,
+	    30);
+	run_param("GET at max_entries returns the initial value, GET_UNSTORED, not stored",
+		  get_initial_when_full, "max_entries");
+	run("KEY_CREATE with TASKLOCAL_KEY_FD returns an FD_CLOEXEC fd",
+	    key_fd_cloexec, 30);
+	run("an execve that closes a key's last fd kills the key (GET: ENOENT)",
+	    exec_closes_key, 30);
+	run("with FD_CLOEXEC cleared the key and its value survive execve",
+	    exec_keeps_key, 30);
+	run("KEY_CREATE from a read-only struct: EFAULT, no key left",
+	    efault_create_named, 30);
+	run("KEY_CREATE --fd from a read-only struct: EFAULT, no key, no fd left",
+	    efault_create_fd, 30);
+	run("CLEAR from a read-only struct: EFAULT, the entries stay",
+	    efault_clear, 30);
+	run("GET from a read-only struct: EFAULT, no initial value stored",
+	    efault_get, 30);
+	for (i = 0; i < ARRAY_SIZE(bytes); i++) {
+		snprintf(what, sizeof(what), "KEY_CREATE with %s in the name: EINVAL",
+			 bytes[i].what);
+		case_byte = bytes[i].byte;
+		case_name = what;
+		run(what, bad_name, 30);
+	}
+	run_param("max_value_size refuses 8 MiB (EINVAL) and keeps its value",
+		  value_size_ceiling, "max_value_size");
+	run_param("max_value_size of 1 MiB: a 1 MiB value is set and read back intact",
+		  value_size_1mib, "max_value_size");
+	run("KEY_DELETE racing GET/SET/REMOVE: the key is dead once it returns",
+	    delete_race, 300);
+	run("closing an fd-owned key racing SET: the key is dead once close returns",
+	    close_race, 300);
+	printf("1..%d\n", nr_tests);
+	return nr_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
+		       strerror(errno));
+		return 1;
+	}
+	if (argc == 4 && !strcmp(argv[1], "exec-check"))
+		return main_exec_check(argv[2], argv[3]);
+	if (argc == 2 && !strcmp(argv[1], "pidfd"))
+		return main_pidfd();
+	if (argc == 1)
+		return main_all();
+	fprintf(stderr, "usage: hostile [pidfd | exec-check ID EXPECT]\n");
+	return 2;
+}
