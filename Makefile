@@ -7,6 +7,8 @@
 #   make check       install what is missing, build, run every test in VMs
 #   make demo        boot a VM, load the module, show a tlctl session
 #   make bench       measure get/set cost, hook overhead and memory
+#   make stress      the race stress test alone in a stock-kernel VM, for
+#                    DURATION seconds (default 600), THREADS threads
 #   make deps        install the Debian packages the above need
 
 STOCK_KVER := $(shell tools/testing/stock-kernel.sh 2>/dev/null)
@@ -40,6 +42,11 @@ demo: deps
 bench: deps
 	tools/testing/bench/run.sh
 
+DURATION ?= 600
+THREADS ?= 64
+stress: deps
+	tools/testing/stress-vm.sh -d $(DURATION) -t $(THREADS)
+
 install: tools
 	$(MAKE) -C tools/lib install
 	$(MAKE) -C tools/tlctl install
@@ -51,4 +58,4 @@ clean:
 	$(MAKE) -C tools/testing clean
 	rm -rf build
 
-.PHONY: all module tools deps check demo bench install clean
+.PHONY: all module tools deps check demo bench stress install clean

@@ -8,6 +8,7 @@
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
 
@@ -23,11 +24,22 @@ static struct task_struct *fake_task(struct kunit *test)
 	return task;
 }
 
-/* The exit hook's work, for a fake task's table, and its release. */
-static void fake_task_exit(void *task)
+/*
+ * The exit hook's work, for a fake task's table, and its release; and
+ * the task work queued on it (PREEMPT_RT's fork kits), run as its exit
+ * would.
+ */
+static void fake_task_exit(void *arg)
 {
+	struct task_struct *task = arg;
+	struct callback_head *work, *next;
+
 	tl_table_task_exit(task);
 	tl_tables_flush();
+	for (work = xchg(&task->task_works, NULL); work; work = next) {
+		next = work->next;
+		work->func(work);
+	}
 }
 
 static void key_destroy_action(void *key)
@@ -187,31 +199,72 @@ static bool has_table(void)
 	return has;
 }
 
+/* One first set or initial get, in a new task, its n-th allocation failed. */
+struct failed_call {
+	struct tasklocal_key *key;
+	bool get;		/* tasklocal_get() of a key with initial() */
+	unsigned int nth;
+	int err;
+	bool table_left;
+	struct completion done;
+};
+
+static int failed_call_fn(void *arg)
+{
+	struct failed_call *f = arg;
+	void *v;
+
+	WRITE_ONCE(current->fail_nth, f->nth);
+	if (f->get) {
+		v = tasklocal_get(f->key);
+		f->err = PTR_ERR_OR_ZERO(v);
+	} else {
+		f->err = tasklocal_set(f->key, (void *)1L, GFP_KERNEL);
+	}
+	WRITE_ONCE(current->fail_nth, 0);
+	f->table_left = f->err && has_table();
+	complete(&f->done);
+	return 0;
+}
+
 /*
- * The first set of a task allocates its table, slots and the entry: fail
- * each allocation in turn (fail-nth), until the set succeeds. A set that
- * failed leaves no table and destroys nothing.
+ * A task's first set allocates its table, slots and the entry, and
+ * publishes the table: fail each allocation in turn (fail-nth, with the
+ * kernel's own allocations around it counted too: kmemleak's, KASAN's).
+ * A call that failed leaves no table behind.
  */
+static void failed_first_calls(struct kunit *test, struct tasklocal_key *key,
+			       bool get)
+{
+	struct failed_call f = { .key = key, .get = get };
+	unsigned int failed = 0, last_failed = 0;
+	struct task_struct *task;
+
+	for (f.nth = 1; f.nth <= 40; f.nth++) {
+		init_completion(&f.done);
+		task = kthread_run(failed_call_fn, &f, "tasklocal-nth%u",
+				   f.nth);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+		wait_for_completion(&f.done);
+		if (!f.err)
+			continue;
+		failed++;
+		last_failed = f.nth;
+		KUNIT_EXPECT_EQ_MSG(test, -ENOMEM, f.err, "allocation %u",
+				    f.nth);
+		KUNIT_EXPECT_FALSE_MSG(test, f.table_left,
+				       "allocation %u failed: a table is left",
+				       f.nth);
+	}
+	/* the table, its slots and the entry: three allocations at least */
+	KUNIT_EXPECT_GE(test, failed, 3U);
+	kunit_info(test, "%u of 40 fail-nth points failed the call, the last at %u\n",
+		   failed, last_failed);
+}
+
 static void tasklocal_table_failed_first_set_leaves_no_table(struct kunit *test)
 {
-	struct tasklocal_key *key = key_new(test, false);
-	unsigned int n;
-	int err;
-
-	for (n = 1; n < 100; n++) {
-		WRITE_ONCE(current->fail_nth, n);
-		err = tasklocal_set(key, (void *)1L, GFP_KERNEL);
-		WRITE_ONCE(current->fail_nth, 0);
-		if (!err)
-			break;
-		KUNIT_EXPECT_EQ_MSG(test, -ENOMEM, err, "allocation %u", n);
-		KUNIT_EXPECT_FALSE_MSG(test, has_table(),
-				       "allocation %u failed: a table is left",
-				       n);
-	}
-	KUNIT_EXPECT_EQ(test, 0, err);
-	KUNIT_EXPECT_GT(test, n, 1U);
-	KUNIT_EXPECT_TRUE(test, has_table());
+	failed_first_calls(test, key_new(test, false), false);
 }
 
 static void *initial_seven(struct tasklocal_key *key)
@@ -228,27 +281,12 @@ static void tasklocal_table_failed_initial_get_leaves_no_table(struct kunit *tes
 {
 	struct tasklocal_key *key = tasklocal_key_create(&initial_seven_ops,
 							 NULL);
-	unsigned int n;
-	void *v;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, key_destroy_action,
 						  key));
-	for (n = 1; n < 100; n++) {
-		WRITE_ONCE(current->fail_nth, n);
-		v = tasklocal_get(key);
-		WRITE_ONCE(current->fail_nth, 0);
-		if (!IS_ERR(v))
-			break;
-		KUNIT_EXPECT_EQ_MSG(test, -ENOMEM, PTR_ERR(v), "allocation %u",
-				    n);
-		KUNIT_EXPECT_FALSE_MSG(test, has_table(),
-				       "allocation %u failed: a table is left",
-				       n);
-	}
-	KUNIT_EXPECT_PTR_EQ(test, (void *)7L, v);
-	KUNIT_EXPECT_TRUE(test, has_table());
+	failed_first_calls(test, key, true);
 }
 #endif
 

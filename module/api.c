@@ -162,16 +162,23 @@ static int tl_set_first(struct tlmap_entry *e, gfp_t gfp, u32 flags)
 	rcu_read_lock();
 	tl_table_lock(t);
 	err = tl_set_locked(t, e, NULL, flags);
-	if (!err && tl_table_publish(t)) {
-		err = -ENOMEM;
-		/* the value is the caller's again; the entry goes with t */
-		WRITE_ONCE(e->value, NULL);
-		e = NULL;
-	}
 	tl_table_unlock(t);
+	/* out of its lock: the registry may allocate (atomically) */
+	if (!err) {
+		err = tl_table_publish(t);
+		if (err) {
+			/* the value is the caller's again; the entry goes with t */
+			tl_table_lock(t);
+			WRITE_ONCE(e->value, NULL);
+			tl_table_unlock(t);
+			e = NULL;
+		}
+	}
 	rcu_read_unlock();
-	if (!err)
+	if (!err) {
+		tl_fork_prepare(t, gfp);
 		return 0;
+	}
 	tl_table_release(t);
 	if (!e)
 		return err;
@@ -233,6 +240,8 @@ int tl_set(struct tasklocal_key *key, void *value, gfp_t gfp, u32 flags)
 	rcu_read_unlock();
 	if (spare)
 		tlmap_slots_free(spare);
+	if (!err && key->inherit)
+		tl_fork_prepare(t, gfp);
 out:
 	if (err)
 		tl_entry_free_unused(e);

@@ -13,6 +13,16 @@
 
 #include "internal.h"
 
+/* Make @e, allocated but unused, an entry for @key holding a weak reference. */
+void tl_entry_init(struct tlmap_entry *e, struct tasklocal_key *key,
+		   void *value)
+{
+	e->key = &key->mk;
+	e->value = value;
+	tl_key_weak_get(key);
+	atomic_long_inc(&tl_stats.entries);
+}
+
 /*
  * tl_entry_alloc() - a new entry for @key, holding a weak reference to it
  */
@@ -21,12 +31,8 @@ tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp)
 {
 	struct tlmap_entry *e = kmalloc(sizeof(*e), gfp);
 
-	if (!e)
-		return NULL;
-	e->key = &key->mk;
-	e->value = value;
-	tl_key_weak_get(key);
-	atomic_long_inc(&tl_stats.entries);
+	if (e)
+		tl_entry_init(e, key, value);
 	return e;
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_entry_alloc);
@@ -39,12 +45,14 @@ void tl_entry_free_unused(struct tlmap_entry *e)
 	kfree(e);
 }
 
-/* The map let go of @e: destroy its value, drop its weak reference. */
+/*
+ * The map let go of @e (its lock no longer held): destroy its value,
+ * drop its weak reference.
+ */
 void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e)
 {
 	struct tasklocal_key *key = tl_key_of(e->key);
 
-	lockdep_assert_held(&map->lock);
 	if (e->value && key->ops && key->ops->destroy)
 		key->ops->destroy(key, e->value);
 	tl_key_weak_put(key);

@@ -163,9 +163,9 @@ static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
 		}
 		sn->values[sn->n++] = v;
 	}
-	if (read_seqcount_retry(&t->map.seq, seq) || t->dead) {
+	if (read_seqcount_retry(&t->map.seq, seq) || READ_ONCE(t->dead)) {
 		tl_snapshot_put_values(sn);
-		return t->dead ? -ENODATA : -EAGAIN;
+		return READ_ONCE(t->dead) ? -ENODATA : -EAGAIN;
 	}
 	return 0;
 }

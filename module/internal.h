@@ -68,6 +68,7 @@ struct tl_table {
 	pid_t pid;
 	bool dead;			/* emptied for good: exit or unload */
 	bool inherit;			/* has held an inheritable entry */
+	struct tl_fork_kit *kit;	/* PREEMPT_RT: for the next fork */
 	struct tlmap map;		/* map.seq lets others snapshot it */
 	struct llist_node free_node;	/* unlinked at exit, to release */
 	struct rcu_head rcu;
@@ -145,6 +146,8 @@ void tl_stats_table_freed(struct tl_table *t);
 int tl_stats_read(struct tasklocal_stats *st);
 
 /* entry.c */
+void tl_entry_init(struct tlmap_entry *e, struct tasklocal_key *key,
+		   void *value);
 struct tlmap_entry *
 tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp);
 void tl_entry_free_unused(struct tlmap_entry *e);
@@ -157,8 +160,6 @@ struct tl_table *tl_table_current(void);
 struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 				 gfp_t gfp);
 int tl_table_publish(struct tl_table *t);
-void tl_table_task_fork(struct task_struct *parent,
-			struct task_struct *child);
 int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg,
 		   bool may_yield);
 void tl_table_lock(struct tl_table *t) __acquires(&t->map.lock);
@@ -167,6 +168,14 @@ void tl_tables_remove_key(struct tasklocal_key *key);
 void tl_table_release(struct tl_table *t);
 void tl_table_task_exit(struct task_struct *task);
 void tl_tables_flush(void);
+
+/* fork.c: inheritance */
+struct tl_fork_kit;
+void tl_table_task_fork(struct task_struct *parent,
+			struct task_struct *child);
+void tl_fork_prepare(struct tl_table *t, gfp_t gfp);
+void tl_fork_kit_free(struct tl_fork_kit *kit);
+void tl_fork_exit(void);
 
 /* hooks.c */
 int tl_hooks_register(void);

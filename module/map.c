@@ -23,6 +23,29 @@ static inline unsigned int prev_index(unsigned int i, unsigned int len)
 	return (i - 1) & (len - 1);
 }
 
+/* @e left the map: release it once the lock is dropped (tlmap_unlock()). */
+static void release_later(struct tlmap *map, struct tlmap_entry *e)
+{
+	e->next = map->released;
+	map->released = e;
+}
+
+/**
+ * tlmap_release_list() - release entries the map let go of
+ * @map: the map, its lock no longer held
+ * @list: entries linked by ->next, from map->released
+ */
+void tlmap_release_list(struct tlmap *map, struct tlmap_entry *list)
+{
+	struct tlmap_entry *e, *next;
+
+	for (e = list; e; e = next) {
+		next = e->next;
+		tlmap_entry_release(map, e);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(tlmap_release_list);
+
 static struct tlmap_slots *slots_locked(struct tlmap *map)
 {
 	return rcu_dereference_protected(map->slots,
@@ -69,8 +92,9 @@ probe(struct tlmap *map, const struct tlmap_key *key, bool stop_at_stale)
  */
 void tlmap_init(struct tlmap *map, struct tlmap_slots *slots)
 {
-	spin_lock_init(&map->lock);
-	seqcount_spinlock_init(&map->seq, &map->lock);
+	raw_spin_lock_init(&map->lock);
+	seqcount_raw_spinlock_init(&map->seq, &map->lock);
+	map->released = NULL;
 	RCU_INIT_POINTER(map->slots, slots);
 	map->size = 0;
 	map->threshold = tlmap_threshold(slots->len);
@@ -115,7 +139,7 @@ static void release_replaced(struct tlmap *map, struct tlmap_entry *old,
 {
 	if (old->value == new->value)
 		WRITE_ONCE(old->value, NULL);
-	tlmap_entry_release(map, old);
+	release_later(map, old);
 }
 
 /* Take the entry out of slot @i and hand it back; no rehash. */
@@ -125,7 +149,7 @@ static void drop_slot(struct tlmap *map, struct tlmap_slots *s, unsigned int i)
 
 	RCU_INIT_POINTER(s->slot[i], NULL);
 	map->size--;
-	tlmap_entry_release(map, e);
+	release_later(map, e);
 }
 
 /*
@@ -289,7 +313,7 @@ static void replace_stale_entry(struct tlmap *map, struct tlmap_entry *new,
 	/* Key not found: the new entry takes the stale slot. */
 	e = slot_locked(map, s, stale_slot);
 	rcu_assign_pointer(s->slot[stale_slot], new);
-	tlmap_entry_release(map, e);
+	release_later(map, e);
 	map->stats.expunged++;
 
 	/* Other stale entries in the run: expunge them. */
@@ -322,7 +346,7 @@ static void resize(struct tlmap *map, struct tlmap_slots **spare)
 		if (!e)
 			continue;
 		if (tlmap_entry_stale(e)) {
-			tlmap_entry_release(map, e);
+			release_later(map, e);
 			map->stats.expunged++;
 			continue;
 		}

@@ -53,7 +53,10 @@ struct tlmap_key {
 struct tlmap_entry {
 	struct tlmap_key *key;
 	void *value;
-	struct rcu_head rcu;
+	union {
+		struct rcu_head rcu;		/* once released */
+		struct tlmap_entry *next;	/* on map->released */
+	};
 };
 
 /*
@@ -72,12 +75,20 @@ struct tlmap_stats {
 	u64 rehashes;	/* full stale sweeps (rehash()) */
 };
 
+/*
+ * The lock is a raw spinlock: the fork hook takes it with preemption
+ * disabled, where on PREEMPT_RT a spinlock_t would sleep. What is done
+ * under it is short and never calls out: entries the map lets go of are
+ * kept on @released and handed to tlmap_entry_release() (so to destroy()
+ * ops) by tlmap_unlock(), after the lock is dropped.
+ */
 struct tlmap {
-	spinlock_t lock;			/* serializes writers */
-	seqcount_spinlock_t seq;		/* odd while a writer runs */
+	raw_spinlock_t lock;			/* serializes writers */
+	seqcount_raw_spinlock_t seq;		/* odd while a writer runs */
 	struct tlmap_slots __rcu *slots;
 	unsigned int size;			/* entries, stale ones included */
 	unsigned int threshold;			/* resize when size reaches it */
+	struct tlmap_entry *released;		/* to release at unlock */
 	struct tlmap_stats stats;
 };
 
@@ -107,25 +118,33 @@ static inline unsigned int tlmap_grow_len(const struct tlmap_slots *s,
 	return size + 1 >= tlmap_threshold(s->len) ? s->len * 2 : 0;
 }
 
+void tlmap_release_list(struct tlmap *map, struct tlmap_entry *list);
+
 /* Start and end a change of the map. */
 static inline void tlmap_lock(struct tlmap *map)
 	__acquires(&map->lock)
 {
-	spin_lock(&map->lock);
+	raw_spin_lock(&map->lock);
 	write_seqcount_begin(&map->seq);
 }
 
 static inline void tlmap_unlock(struct tlmap *map)
 	__releases(&map->lock)
 {
+	struct tlmap_entry *released = map->released;
+
+	map->released = NULL;
 	write_seqcount_end(&map->seq);
-	spin_unlock(&map->lock);
+	raw_spin_unlock(&map->lock);
+	if (released)
+		tlmap_release_list(map, released);
 }
 
 /* Provided by the user of the map. */
 struct tlmap_slots *tlmap_slots_alloc(unsigned int len, gfp_t gfp);
 void tlmap_slots_free(struct tlmap_slots *s);	/* never published */
 void tlmap_slots_retire(struct tlmap_slots *s);	/* after a grace period */
+/* without the lock; readers may still see @e for a grace period */
 void tlmap_entry_release(struct tlmap *map, struct tlmap_entry *e);
 
 void tlmap_init(struct tlmap *map, struct tlmap_slots *slots);

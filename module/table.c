@@ -165,136 +165,6 @@ int tl_table_publish(struct tl_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_publish);
 
-static bool tl_entry_inherited(const struct tlmap_entry *e)
-{
-	struct tasklocal_key *key = tl_key_of(e->key);
-
-	return key->inherit && key->ops && key->ops->child &&
-	       !tlmap_entry_stale(e);
-}
-
-/* With the parent's table locked: how many entries a child inherits. */
-static unsigned int tl_table_count_inherited(struct tl_table *pt)
-{
-	struct tlmap_slots *s = rcu_dereference_protected(pt->map.slots,
-					lockdep_is_held(&pt->map.lock));
-	unsigned int i, n = 0;
-
-	for (i = 0; i < s->len; i++) {
-		struct tlmap_entry *e = rcu_dereference_protected(s->slot[i],
-					lockdep_is_held(&pt->map.lock));
-
-		if (e && tl_entry_inherited(e))
-			n++;
-	}
-	return n;
-}
-
-/*
- * Copy the parent's inheritable entries into the child's new map, as
- * Java's ThreadLocalMap(parentMap) constructor does: parent slot order,
- * each entry at the first free slot from its home. The child shares the
- * values (they are immutable). Returns false if memory ran out.
- */
-static bool tl_table_inherit(struct tl_table *pt, struct tl_table *ct)
-{
-	struct tlmap_entry *e, *copy;
-	struct tasklocal_key *key;
-	struct tlmap_slots *s;
-	bool ok = true;
-	unsigned int i;
-	void *value;
-
-	tl_table_lock(pt);
-	spin_lock_nested(&ct->map.lock, SINGLE_DEPTH_NESTING);
-	s = rcu_dereference_protected(pt->map.slots,
-				      lockdep_is_held(&pt->map.lock));
-	for (i = 0; i < s->len; i++) {
-		e = rcu_dereference_protected(s->slot[i],
-					      lockdep_is_held(&pt->map.lock));
-		if (!e || !tl_entry_inherited(e))
-			continue;
-		key = tl_key_of(e->key);
-		copy = tl_entry_alloc(key, NULL, GFP_ATOMIC | __GFP_NOWARN |
-						 __GFP_ACCOUNT);
-		if (!copy) {
-			ok = false;
-			break;
-		}
-		value = key->ops->child(key, e->value);
-		if (IS_ERR_OR_NULL(value)) {
-			tl_entry_free_unused(copy);
-			continue;
-		}
-		copy->value = value;
-		/* room was counted: entries only leave pt meanwhile */
-		if (WARN_ON_ONCE(tlmap_insert_fresh(&ct->map, copy))) {
-			tlmap_entry_release(&ct->map, copy);
-			break;
-		}
-	}
-	ct->inherit = ct->map.size != 0;
-	spin_unlock(&ct->map.lock);
-	tl_table_unlock(pt);
-	return ok;
-}
-
-/*
- * The length of a child's table for @n inherited entries: the smallest
- * that holds them below its resize threshold. Java gives the child the
- * parent's length; the two are the same, and so is every slot, unless
- * the parent's table is larger than its inheritable entries need.
- */
-static unsigned int tl_inherit_len(unsigned int n)
-{
-	unsigned int len = TLMAP_INITIAL_LEN;
-
-	while (n >= tlmap_threshold(len))
-		len *= 2;
-	return len;
-}
-
-/**
- * tl_table_task_fork() - give a new child its parent's inheritable values
- * @parent: the forking task (current)
- * @child: the child, not yet running
- *
- * Called from the sched_process_fork tracepoint, preemption disabled, so
- * allocations are atomic; if they fail the child inherits less (logged).
- * A parent that never held an inheritable entry costs one load here.
- */
-void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
-{
-	struct tl_table *pt, *ct;
-	unsigned int n;
-
-	rcu_read_lock();
-	pt = tl_table_find(parent);
-	if (!pt || !READ_ONCE(pt->inherit))
-		goto out;
-	tl_table_lock(pt);
-	n = tl_table_count_inherited(pt);
-	tl_table_unlock(pt);
-	if (!n)
-		goto out;
-	ct = tl_table_create(child, tl_inherit_len(n),
-			     GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT);
-	if (IS_ERR(ct))
-		goto nomem;
-	if (!tl_table_inherit(pt, ct))
-		pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
-				    task_pid_nr(child));
-	if (!ct->map.size || tl_table_publish(ct))
-		tl_table_release(ct);
-	goto out;
-nomem:
-	pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
-			    task_pid_nr(child));
-out:
-	rcu_read_unlock();
-}
-EXPORT_SYMBOL_IF_KUNIT(tl_table_task_fork);
-
 /*
  * tl_table_release() - destroy every value in a table and free it after
  * a grace period. The table is already out of the registry (or was never
@@ -305,6 +175,7 @@ EXPORT_SYMBOL_IF_KUNIT(tl_table_task_fork);
 void tl_table_release(struct tl_table *t)
 {
 	struct tlmap_slots *slots;
+	struct tl_fork_kit *kit;
 
 	tl_table_uncache(t);
 	tl_table_lock(t);
@@ -312,8 +183,12 @@ void tl_table_release(struct tl_table *t)
 	tlmap_clear(&t->map);
 	slots = rcu_dereference_protected(t->map.slots,
 					  lockdep_is_held(&t->map.lock));
+	kit = t->kit;
+	t->kit = NULL;
 	tl_table_unlock(t);
 	tlmap_slots_retire(slots);
+	if (kit)
+		tl_fork_kit_free(kit);
 	kfree_rcu(t, rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_release);

@@ -10,7 +10,8 @@
 # suites, and runs checkpatch. Ends with one line "N passed, N failed".
 #
 # Environment: KEEP_GOING=0 stops at the first failure; ONLY=a,b runs
-# only the named stages (build,native,stock,kunit,debug,style).
+# only the named stages (build,native,stock,stock-rt,debug,debug-6.1,
+# kcsan,rt,style; kunit is another name for debug).
 
 set -uo pipefail
 
@@ -111,7 +112,7 @@ map_race() {
 	gcc -Wall -Wextra -Werror -O1 -g -pthread \
 		-I "$top/tools/testing/shim" -o "$out/map-race" \
 		"$top/tools/testing/map/race.c" "$top/module/map.c" &&
-		"$out/map-race" 200000
+		"$out/map-race" 100000
 }
 
 if want build; then
@@ -144,6 +145,8 @@ vm_tests() {
 		-a "$top/build/testing/abi-test:/bin/abi-test" \
 		-a "$top/build/testing/hostile:/bin/hostile" \
 		-a "$top/build/testing/runas:/bin/runas" \
+		-a "$top/build/testing/fuzz:/bin/fuzz" \
+		-a "$top/build/testing/stress:/bin/stress" \
 		"$top/tools/testing/stock-tests.sh" >"$log" 2>&1; then
 		pass "$name VM: boots, runs the tests, no kernel report"
 	else
@@ -157,60 +160,89 @@ if want stock; then
 	vm_tests stock "$stock_image" "$top/build/stock/module/tasklocal.ko"
 fi
 
-if want kunit; then
-	say "== KUnit kernel VM"
-	kdir=$("$top/tools/testing/kunit-kernel.sh") || {
-		fail "KUnit kernel builds"
-		finish
-	}
-	src=$(ls -d "${TASKLOCAL_CACHE:-/var/cache/tasklocal}"/linux-source-6.12-*/ | head -1)
-	stage "$top/build/kunit"
-	step "module and KUnit suites build against the KUnit kernel (W=1)" \
-		make -C "$src" O="$kdir" M="$top/build/kunit" W=1 \
-			KCFLAGS=-Werror modules
-	log=$out/vm-kunit.log
+# kunit_tests NAME KDIR SRC: the KUnit suites in a VM of kernel KDIR,
+# built from SRC; a result line per test case, prefixed with NAME
+kunit_tests() {
+	local name=$1 kdir=$2 src=$3 log=$out/vm-kunit-$1.log
+	local ktap=$out/kunit-$1.ktap parsed=$out/kunit-parse-$1.log
+	local results=$out/kunit-results-$1.txt verdict test ran
+
 	if "$top/tools/testing/vm-run.sh" -q -k "$kdir/arch/x86/boot/bzImage" \
-		-l "$out/console-kunit.log" -t 600 \
-		-a "$top/build/kunit/module/tasklocal.ko:/lib/tasklocal.ko" \
-		-a "$top/build/kunit/kunit/tasklocal_kunit.ko:/lib/tasklocal_kunit.ko" \
+		-l "$out/console-kunit-$name.log" -t 900 \
+		-a "$top/build/$name/module/tasklocal.ko:/lib/tasklocal.ko" \
+		-a "$top/build/$name/kunit/tasklocal_kunit.ko:/lib/tasklocal_kunit.ko" \
 		"$top/tools/testing/kunit-vm.sh" >"$log" 2>&1; then
-		pass "KUnit VM: no KASAN, lockdep, RCU or kmemleak report"
+		pass "$name KUnit VM: no kernel report"
 	else
-		fail "KUnit VM: no KASAN, lockdep, RCU or kmemleak report" "$log"
+		fail "$name KUnit VM: no kernel report" "$log"
 	fi
-	ktap=$out/kunit.ktap
-	tr -d '\r' <"$out/console-kunit.log" |
+	tr -d '\r' <"$out/console-kunit-$name.log" |
 		sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' | sed '1d;$d' >"$ktap"
 	python3 "$src/tools/testing/kunit/kunit.py" parse "$ktap" \
-		>"$out/kunit-parse.log" 2>&1
+		>"$parsed" 2>&1
 	# one line per test case; suite lines are framed by '=' and skipped
-	sed 's/^\[[0-9:]*\] //' "$out/kunit-parse.log" |
-		grep -E '^\[(PASSED|FAILED|CRASHED|SKIPPED)\] ' \
-		>"$out/kunit-results.txt"
-	if [ ! -s "$out/kunit-results.txt" ]; then
-		fail "KUnit: results parsed" "$out/kunit-parse.log"
+	sed 's/^\[[0-9:]*\] //' "$parsed" |
+		grep -E '^\[(PASSED|FAILED|CRASHED|SKIPPED)\] ' >"$results"
+	if [ ! -s "$results" ]; then
+		fail "$name KUnit: results parsed" "$parsed"
 	fi
-	while read -r verdict name; do
+	while read -r verdict test; do
 		case "$verdict" in
-		"[PASSED]") pass "kunit: $name" ;;
-		*) fail "kunit: $name $verdict" "$out/kunit-parse.log" ;;
+		"[PASSED]") pass "$name kunit: $test" ;;
+		*) fail "$name kunit: $test $verdict" "$parsed" ;;
 		esac
-	done <"$out/kunit-results.txt"
-	ran=$(sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p' "$out/kunit-parse.log")
-	if [ "${ran:-0}" != "$(wc -l <"$out/kunit-results.txt")" ]; then
-		fail "KUnit: kunit.py ran ${ran:-0} tests, counted $(wc -l <"$out/kunit-results.txt")" \
-			"$out/kunit-parse.log"
+	done <"$results"
+	ran=$(sed -n 's/.*Ran \([0-9]*\) tests.*/\1/p' "$parsed")
+	if [ "${ran:-0}" != "$(wc -l <"$results")" ]; then
+		fail "$name KUnit: kunit.py ran ${ran:-0} tests, counted $(wc -l <"$results")" \
+			"$parsed"
 	fi
-fi
+}
 
-if want debug; then
-	say "== integration tests under the KUnit debug kernel"
-	kdir=$("$top/tools/testing/kunit-kernel.sh" --print-dir)
-	if [ -e "$top/build/kunit/module/tasklocal.ko" ]; then
-		vm_tests debug "$kdir/arch/x86/boot/bzImage" \
-			"$top/build/kunit/module/tasklocal.ko"
+# kernel_tests NAME: build test kernel NAME (tools/testing/kernels/), the
+# module and its KUnit suites against it, then run the KUnit suites and
+# the integration tests under it
+kernel_tests() {
+	local name=$1 kdir src
+
+	say "== $name kernel (tools/testing/kernels/$name.config)"
+	kdir=$("$top/tools/testing/kernel.sh" "$name") || {
+		fail "$name kernel builds"
+		return
+	}
+	src=$("$top/tools/testing/kernel.sh" --source "$name")
+	stage "$top/build/$name"
+	step "$name: module and KUnit suites build (W=1, -Werror)" \
+		make -C "$src" O="$kdir" M="$top/build/$name" W=1 \
+			KCFLAGS=-Werror modules || return
+	kunit_tests "$name" "$kdir" "$src"
+	vm_tests "$name" "$kdir/arch/x86/boot/bzImage" \
+		"$top/build/$name/module/tasklocal.ko"
+}
+
+# "kunit" is the debug kernel's old name
+if want debug || want kunit; then
+	kernel_tests debug
+fi
+for k in debug-6.1 kcsan rt; do
+	if want "$k"; then
+		kernel_tests "$k"
+	fi
+done
+
+if want stock-rt; then
+	rt_kver=$(ls -1d /lib/modules/*-rt-amd64 2>/dev/null | sort -rV |
+		  head -n 1 | xargs -r basename)
+	say "== Debian's stock PREEMPT_RT kernel (${rt_kver:-none})"
+	if [ -n "$rt_kver" ] && [ -e "/lib/modules/$rt_kver/build/Makefile" ]; then
+		stage "$top/build/stock-rt"
+		if step "module builds against $rt_kver (W=1, -Werror)" \
+			kbuild "/lib/modules/$rt_kver/build" "$top/build/stock-rt"; then
+			vm_tests stock-rt "/boot/vmlinuz-$rt_kver" \
+				"$top/build/stock-rt/module/tasklocal.ko"
+		fi
 	else
-		fail "debug VM: needs the kunit stage's build"
+		fail "stock-rt: linux-image-rt-amd64 and its headers are installed (make deps)"
 	fi
 fi
 

@@ -8,7 +8,8 @@ set -euo pipefail
 
 packages=(
 	qemu-system-x86 busybox-static cpio gzip
-	linux-image-amd64 linux-headers-amd64 linux-source-6.12
+	linux-image-amd64 linux-headers-amd64 linux-source-6.12 linux-source-6.1
+	linux-image-rt-amd64 linux-headers-rt-amd64
 	build-essential bc flex bison libelf-dev libssl-dev dwarves kmod
 	python3 perl xz-utils sparse
 	default-jdk-headless

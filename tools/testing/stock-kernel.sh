@@ -6,7 +6,7 @@
 
 set -euo pipefail
 
-for d in $(ls -1d /lib/modules/*-amd64 2>/dev/null | sort -rV); do
+for d in $(ls -1d /lib/modules/*[0-9]-amd64 2>/dev/null | sort -rV); do
 	v=$(basename "$d")
 	if [ -e "$d/build/Makefile" ] && [ -r "/boot/vmlinuz-$v" ]; then
 		echo "$v"

@@ -96,7 +96,7 @@ struct tasklocal_version {
  * Errors: EINVAL (flags, reserved, name, an anonymous key without
  * TASKLOCAL_KEY_FD), EEXIST (name taken), E2BIG (initial value too long),
  * EDQUOT (the caller's keys reach max_user_keys), ENOSPC (max_keys),
- * EFAULT, ENOMEM, EMFILE.
+ * EFAULT, ENOMEM, EMFILE, ENFILE.
  */
 struct tasklocal_key_create {
 	__u32 flags;
@@ -282,7 +282,8 @@ struct tasklocal_slot {
  * @slots has too little room, ERANGE and @nr_slots is set to what is
  * needed. Errors: ESRCH (no such task), ENODATA (the task has no table),
  * EPERM (reading another task's table needs the same uid and a dumpable
- * target, or CAP_SYS_PTRACE), EBADF (not a pidfd), EINVAL, EFAULT.
+ * target, or CAP_SYS_PTRACE), EBADF (not a pidfd), EBUSY (the table kept
+ * changing: no consistent snapshot in 1000 tries), EINVAL, EFAULT, ENOMEM.
  */
 struct tasklocal_table_dump {
 	__u32 flags;

@@ -46,9 +46,9 @@ static void map_new(struct tlmap *map)
 
 static void map_free(struct tlmap *map)
 {
-	spin_lock(&map->lock);
+	tlmap_lock(map);
 	tlmap_clear(map);
-	spin_unlock(&map->lock);
+	tlmap_unlock(map);
 	tlmap_slots_free(map->slots);
 }
 
@@ -62,12 +62,12 @@ static void map_set(struct tlmap *map, struct tlmap_key *key)
 	}
 	e->key = key;
 	e->value = key;
-	spin_lock(&map->lock);
+	tlmap_lock(map);
 	if (tlmap_set(map, e, NULL)) {
 		fprintf(stderr, "native: tlmap_set failed\n");
 		exit(1);
 	}
-	spin_unlock(&map->lock);
+	tlmap_unlock(map);
 }
 
 /* How far past its home slot @key's entry sits. */

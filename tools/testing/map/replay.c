@@ -76,7 +76,9 @@ static void print_state(void)
 static void reset(void)
 {
 	if (have_map) {
+		tlmap_lock(&map);
 		tlmap_clear(&map);
+		tlmap_unlock(&map);
 		tlmap_slots_free(map.slots);
 	}
 	have_map = false;
@@ -102,12 +104,12 @@ static void do_set(struct replay_key *k, long value)
 		tlmap_init(&map, tlmap_slots_alloc(TLMAP_INITIAL_LEN, 0));
 		have_map = true;
 	}
-	spin_lock(&map.lock);
+	tlmap_lock(&map);
 	if (tlmap_set(&map, e, NULL)) {
 		fprintf(stderr, "tlmap_set failed\n");
 		exit(1);
 	}
-	spin_unlock(&map.lock);
+	tlmap_unlock(&map);
 }
 
 int main(void)
@@ -147,9 +149,9 @@ int main(void)
 
 			e = NULL;
 			if (have_map) {
-				spin_lock(&map.lock);
+				tlmap_lock(&map);
 				e = tlmap_get_entry(&map, &k->mk);
-				spin_unlock(&map.lock);
+				tlmap_unlock(&map);
 			}
 			if (e)
 				printf("%ld", entry_value(e));
@@ -160,9 +162,9 @@ int main(void)
 			struct replay_key *k = need_key(id, lineno);
 
 			if (have_map) {
-				spin_lock(&map.lock);
+				tlmap_lock(&map);
 				tlmap_remove(&map, &k->mk);
-				spin_unlock(&map.lock);
+				tlmap_unlock(&map);
 			}
 			printf("-");
 		} else if (!strcmp(op, "kill") &&
@@ -171,9 +173,9 @@ int main(void)
 			printf("-");
 		} else if (!strcmp(op, "expunge")) {
 			if (have_map) {
-				spin_lock(&map.lock);
+				tlmap_lock(&map);
 				tlmap_expunge_all(&map);
-				spin_unlock(&map.lock);
+				tlmap_unlock(&map);
 			}
 			printf("-");
 		} else if (!strcmp(op, "reset")) {

@@ -11,29 +11,29 @@
 
 typedef struct {
 	unsigned int sequence;
-} seqcount_spinlock_t;
+} seqcount_raw_spinlock_t;
 
-#define seqcount_spinlock_init(s, lock)	((s)->sequence = 0)
+#define seqcount_raw_spinlock_init(s, lock)	((s)->sequence = 0)
 
-static inline void write_seqcount_begin(seqcount_spinlock_t *s)
+static inline void write_seqcount_begin(seqcount_raw_spinlock_t *s)
 {
 	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* smp_wmb() */
 }
 
-static inline void write_seqcount_end(seqcount_spinlock_t *s)
+static inline void write_seqcount_end(seqcount_raw_spinlock_t *s)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* smp_wmb() */
 	__atomic_store_n(&s->sequence, s->sequence + 1, __ATOMIC_RELAXED);
 }
 
 /* Odd (a writer runs): the retry below fails instead of waiting. */
-static inline unsigned int raw_seqcount_begin(const seqcount_spinlock_t *s)
+static inline unsigned int raw_seqcount_begin(const seqcount_raw_spinlock_t *s)
 {
 	return __atomic_load_n(&s->sequence, __ATOMIC_ACQUIRE) & ~1u;
 }
 
-static inline unsigned int read_seqcount_begin(const seqcount_spinlock_t *s)
+static inline unsigned int read_seqcount_begin(const seqcount_raw_spinlock_t *s)
 {
 	unsigned int seq;
 
@@ -42,7 +42,7 @@ static inline unsigned int read_seqcount_begin(const seqcount_spinlock_t *s)
 	return seq;
 }
 
-static inline bool read_seqcount_retry(const seqcount_spinlock_t *s,
+static inline bool read_seqcount_retry(const seqcount_raw_spinlock_t *s,
 				       unsigned int start)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* smp_rmb() */

@@ -4,11 +4,11 @@
 
 typedef struct {
 	int held;
-} spinlock_t;
+} raw_spinlock_t;
 
-#define spin_lock_init(l)		((l)->held = 0)
-#define spin_lock(l)			((l)->held = 1)
-#define spin_unlock(l)			((l)->held = 0)
+#define raw_spin_lock_init(l)		((l)->held = 0)
+#define raw_spin_lock(l)		((l)->held = 1)
+#define raw_spin_unlock(l)		((l)->held = 0)
 #define lockdep_is_held(l)		((l)->held)
 #define lockdep_assert_held(l)		do { (void)(l); } while (0)
 #define __acquires(x)
