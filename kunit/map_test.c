@@ -72,15 +72,26 @@ static void tm_key(struct tmap *tm, int n, u32 hash)
 	tm->keys[n] = key;
 }
 
+/* As tl_set() does: nothing is allocated under the map's (raw) lock. */
 static void tm_set(struct tmap *tm, int n, long value)
 {
 	struct tlmap_entry *e = tl_entry_alloc(tm->keys[n], (void *)value,
 					       GFP_KERNEL);
+	struct tlmap_slots *spare = NULL;
+	unsigned int grow_len;
 
 	KUNIT_ASSERT_NOT_NULL(tm->test, e);
+	grow_len = tlmap_grow_len(rcu_dereference_protected(tm->map.slots, 1),
+				  tm->map.size);
+	if (grow_len) {
+		spare = tlmap_slots_alloc(grow_len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(tm->test, spare);
+	}
 	tlmap_lock(&tm->map);
-	KUNIT_EXPECT_EQ(tm->test, 0, tlmap_set(&tm->map, e, NULL));
+	KUNIT_EXPECT_EQ(tm->test, 0, tlmap_set(&tm->map, e, &spare));
 	tlmap_unlock(&tm->map);
+	if (spare)
+		tlmap_slots_free(spare);
 }
 
 /* The value of key @n, or -1: getEntry(), expunging on the way. */

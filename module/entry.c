@@ -81,6 +81,7 @@ void tlmap_slots_free(struct tlmap_slots *s)
 	kvfree(s->slot);
 	kfree(s);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlmap_slots_free);
 
 static void tl_slots_free_rcu(struct rcu_head *rcu)
 {

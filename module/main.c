@@ -14,9 +14,8 @@
 
 /*
  * Values are copied in whole by SET and out whole by GET and TABLE_DUMP,
- * and a task may hold max_entries of them: 1 MiB keeps each copy short
- * and each allocation one that kvmalloc() serves without high-order
- * pages.
+ * and a task may hold max_entries of them: 1 MiB keeps each copy short.
+ * Values larger than a page come from vmalloc, page by page.
  */
 #define TL_MAX_VALUE_SIZE_CAP	SZ_1M
 

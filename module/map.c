@@ -124,7 +124,8 @@ struct tlmap_entry *tlmap_lookup(struct tlmap *map,
 	unsigned int seq = raw_seqcount_begin(&map->seq);
 	struct tlmap_entry *e = probe(map, key, true);
 
-	if (!e && read_seqcount_retry(&map->seq, seq))
+	/* on a hit too: it ends what KCSAN takes for a seqcount section */
+	if (read_seqcount_retry(&map->seq, seq) && !e)
 		return ERR_PTR(-EAGAIN);
 	return e;
 }

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
+#include <linux/vmalloc.h>
 
 #include "internal.h"
 
@@ -40,8 +41,16 @@ static DEFINE_MUTEX(tl_ukeys_lock);
  */
 struct tl_value *tl_value_alloc(const void __user *src, u32 len)
 {
-	struct tl_value *v = kvmalloc(struct_size(v, data, len),
-				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	/*
+	 * May fail rather than OOM-kill the caller when its memory cgroup
+	 * is full; large values from vmalloc, page by page, not from a
+	 * kmalloc rounded up to twice their size.
+	 */
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	struct tl_value *v;
+	size_t size = struct_size(v, data, len);
+
+	v = size > PAGE_SIZE ? __vmalloc(size, gfp) : kmalloc(size, gfp);
 
 	if (!v)
 		return ERR_PTR(-ENOMEM);

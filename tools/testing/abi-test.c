@@ -708,7 +708,251 @@ static void cleanup(void)
 	xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
 }
 
-int main(void)
+/*
+ * Fault injection over every command: for n = 1, 2, ... make the n-th
+ * allocation of the call fail (/proc/thread-self/fail-nth, where the
+ * kernel has fault injection), until the call succeeds. Every failure
+ * must be ENOMEM and leave the key list and this task's table exactly as
+ * they were. Each case runs in a child of its own, from a fresh table.
+ */
+#define FAIL_NTH_MAX	200
+
+static int fail_nth_fd = -1;
+
+static void fail_nth(unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	if (pwrite(fail_nth_fd, buf, len, 0) != len)
+		diag("fail-nth %u: %s", n, strerror(errno));
+}
+
+/* What a case calls: its command and structure, made anew each time. */
+struct nth_case {
+	const char *what;
+	unsigned long cmd;
+	void (*prepare)(void);		/* once, in the child, before */
+	void (*arg)(void *buf);		/* fills the structure */
+	void (*undo)(void *buf);	/* after the call succeeded */
+};
+
+static char nth_big[3000];
+
+static void nth_arg_create(void *buf)
+{
+	struct tasklocal_key_create *kc = buf;
+
+	kc_init(kc, "abi.nth", 0);
+	kc->initial = ptr("initial value");
+	kc->initial_len = 13;
+}
+
+static void nth_arg_create_fd(void *buf)
+{
+	kc_init(buf, NULL, TASKLOCAL_KEY_FD);
+}
+
+static void nth_undo_create(void *buf)
+{
+	struct tasklocal_key_create *kc = buf;
+	struct tasklocal_key_delete kd = { .id = kc->id };
+
+	if (kc->fd >= 0)
+		close(kc->fd);
+	else
+		xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+}
+
+/* Buffers are written first: no page is faulted in during a call. */
+static void nth_arg_set(void *buf)
+{
+	memset(nth_big, 'b', sizeof(nth_big));
+	*(struct tasklocal_value *)buf = val(key_v.id, 0, nth_big,
+					     sizeof(nth_big));
+}
+
+static void nth_arg_get_initial(void *buf)
+{
+	static char room[64];
+
+	memset(room, 0, sizeof(room));
+	*(struct tasklocal_value *)buf = val(key_init.id, 0, room,
+					     sizeof(room));
+}
+
+static void nth_arg_remove(void *buf)
+{
+	*(struct tasklocal_value *)buf = val(key_v.id, 0, NULL, 0);
+}
+
+static void nth_arg_zero(void *buf)
+{
+	memset(buf, 0, 512);
+}
+
+static void nth_set_v(void)
+{
+	struct tasklocal_value v = val(key_v.id, 0, "v", 1);
+
+	xioctl(TASKLOCAL_IOC_SET, &v);
+}
+
+/* 9 values: the next new one grows the table from 16 to 32 slots. */
+static struct tasklocal_key_create nth_keys[10];
+
+static void nth_fill_nine(void)
+{
+	struct tasklocal_value v;
+	char name[16];
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "abi.nth%d", i);
+		kc_init(&nth_keys[i], name, TASKLOCAL_KEY_FD);
+		xioctl(TASKLOCAL_IOC_KEY_CREATE, &nth_keys[i]);
+		if (i < 9) {
+			v = val(nth_keys[i].id, 0, "x", 1);
+			xioctl(TASKLOCAL_IOC_SET, &v);
+		}
+	}
+}
+
+static void nth_arg_set_grow(void *buf)
+{
+	*(struct tasklocal_value *)buf = val(nth_keys[9].id, 0, "y", 1);
+}
+
+static void nth_arg_dump(void *buf)
+{
+	static struct tasklocal_slot slots[64];
+	static char values[4096];
+	struct tasklocal_table_dump *d = buf;
+
+	memset(slots, 0, sizeof(slots));
+	memset(values, 0, sizeof(values));
+	memset(d, 0, sizeof(*d));
+	d->flags = TASKLOCAL_DUMP_VALUES;
+	d->slots = ptr(slots);
+	d->nr_slots = 64;
+	d->values = ptr(values);
+	d->values_len = sizeof(values);
+}
+
+static void nth_arg_list(void *buf)
+{
+	static struct tasklocal_task_info tasks[64];
+	struct tasklocal_table_list *l = buf;
+
+	memset(tasks, 0, sizeof(tasks));
+	memset(l, 0, sizeof(*l));
+	l->tasks = ptr(tasks);
+	l->count = 64;
+}
+
+static void nth_arg_key_list(void *buf)
+{
+	static struct tasklocal_key_info keys[64];
+	struct tasklocal_key_list *kl = buf;
+
+	memset(keys, 0, sizeof(keys));
+	memset(kl, 0, sizeof(*kl));
+	kl->keys = ptr(keys);
+	kl->count = 64;
+}
+
+static const struct nth_case nth_cases[] = {
+	{ "KEY_CREATE of a named key with an initial value",
+	  TASKLOCAL_IOC_KEY_CREATE, NULL, nth_arg_create, nth_undo_create },
+	{ "KEY_CREATE of an fd-owned key", TASKLOCAL_IOC_KEY_CREATE, NULL,
+	  nth_arg_create_fd, nth_undo_create },
+	{ "the first SET of a task", TASKLOCAL_IOC_SET, NULL, nth_arg_set,
+	  NULL },
+	{ "SET replacing a value", TASKLOCAL_IOC_SET, nth_set_v, nth_arg_set,
+	  NULL },
+	{ "SET that grows the table", TASKLOCAL_IOC_SET, nth_fill_nine,
+	  nth_arg_set_grow, NULL },
+	{ "GET storing the initial value", TASKLOCAL_IOC_GET, NULL,
+	  nth_arg_get_initial, NULL },
+	{ "REMOVE", TASKLOCAL_IOC_REMOVE, nth_set_v, nth_arg_remove, NULL },
+	{ "CLEAR", TASKLOCAL_IOC_CLEAR, nth_set_v, nth_arg_zero, NULL },
+	{ "TABLE_DUMP with values", TASKLOCAL_IOC_TABLE_DUMP, nth_set_v,
+	  nth_arg_dump, NULL },
+	{ "TABLE_LIST", TASKLOCAL_IOC_TABLE_LIST, nth_set_v, nth_arg_list,
+	  NULL },
+	{ "KEY_LIST", TASKLOCAL_IOC_KEY_LIST, NULL, nth_arg_key_list, NULL },
+	{ "STATS", TASKLOCAL_IOC_STATS, nth_set_v, nth_arg_zero, NULL },
+};
+
+/* In a child: the case's calls for n = 1, 2, ...; exit status 0 if good. */
+static int nth_case_run(const struct nth_case *c)
+{
+	unsigned char buf[512];
+	unsigned int n, failures = 0;
+	int err;
+
+	if (c->prepare)
+		c->prepare();
+	for (n = 1; n <= FAIL_NTH_MAX; n++) {
+		c->arg(buf);
+		snap_take(&before);
+		fail_nth(n);
+		err = xioctl(c->cmd, buf);
+		fail_nth(0);
+		if (!err) {
+			diag("%s: succeeds once %u allocations were failed",
+			     c->what, n - 1);
+			if (c->undo)
+				c->undo(buf);
+			return failures ? 1 : 0;
+		}
+		snap_take(&after);
+		if (err != ENOMEM || !snap_equal(&before, &after)) {
+			diag("%s, allocation %u failed: %s%s", c->what, n,
+			     errname(err), snap_equal(&before, &after) ? "" :
+			     ", and the key list or the table changed");
+			failures++;
+		}
+	}
+	diag("%s: still failing after %u", c->what, FAIL_NTH_MAX);
+	return 1;
+}
+
+static int main_fail_nth(void)
+{
+	unsigned int i;
+	int status;
+	pid_t pid;
+
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fail_nth_fd < 0) {
+		diag("no /proc/thread-self/fail-nth (%s): this kernel has no fault injection",
+		     strerror(errno));
+		printf("1..0\n");
+		return 0;
+	}
+	setup();
+	for (i = 0; i < ARRAY_SIZE(nth_cases); i++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			fail_nth_fd = open("/proc/thread-self/fail-nth",
+					   O_RDWR | O_CLOEXEC);
+			_exit(nth_case_run(&nth_cases[i]));
+		}
+		status = -1;
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		tap(pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status),
+		    "fail-nth over %s: each failure ENOMEM, nothing changed",
+		    nth_cases[i].what);
+	}
+	cleanup();
+	printf("1..%d\n", nr_tests);
+	return nr_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
 {
 	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
@@ -716,6 +960,8 @@ int main(void)
 		       strerror(errno));
 		return 1;
 	}
+	if (argc > 1 && !strcmp(argv[1], "fail-nth"))
+		return main_fail_nth();
 	setup();
 	test_version();
 	test_key_create();

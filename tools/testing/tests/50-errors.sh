@@ -100,6 +100,19 @@ if command -v abi-test >/dev/null 2>&1; then
 		esac
 	done </tmp/t50.abi
 	check_output "abi-test ran to its end" '^1\.\.[0-9]+$' cat /tmp/t50.abi
+	# the same call failing at each of its allocations in turn, where the
+	# kernel has fault injection (the debug kernels)
+	abi-test fail-nth >/tmp/t50.nth 2>&1
+	while IFS= read -r t50_line; do
+		case "$t50_line" in
+		"not ok "*) tap_not_ok "abi: ${t50_line#not ok * - }" ;;
+		"ok "*) tap_ok "abi: ${t50_line#ok * - }" ;;
+		"#"*) echo "$t50_line" ;;
+		"Bail out!"*) tap_not_ok "abi fail-nth: $t50_line" ;;
+		esac
+	done </tmp/t50.nth
+	check_output "abi-test fail-nth ran to its end" '^1\.\.[0-9]+$' \
+		cat /tmp/t50.nth
 else
 	tap_not_ok "abi-test is in the VM (build/testing/abi-test, see tools/testing/Makefile)"
 fi
