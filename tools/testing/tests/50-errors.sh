@@ -101,8 +101,15 @@ if command -v abi-test >/dev/null 2>&1; then
 	done </tmp/t50.abi
 	check_output "abi-test ran to its end" '^1\.\.[0-9]+$' cat /tmp/t50.abi
 	# the same call failing at each of its allocations in turn, where the
-	# kernel has fault injection (the debug kernels)
+	# kernel has fault injection (the debug kernels); by default failslab
+	# and fail_page_alloc pass over allocations that may sleep
+	for t50_fi in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+		[ -w $t50_fi/ignore-gfp-wait ] && echo N >$t50_fi/ignore-gfp-wait
+	done
 	abi-test fail-nth >/tmp/t50.nth 2>&1
+	for t50_fi in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+		[ -w $t50_fi/ignore-gfp-wait ] && echo Y >$t50_fi/ignore-gfp-wait
+	done
 	while IFS= read -r t50_line; do
 		case "$t50_line" in
 		"not ok "*) tap_not_ok "abi: ${t50_line#not ok * - }" ;;
