@@ -978,7 +978,7 @@ static int main_fail_nth(void)
 		diag("%s: %u of %u failure points failed the call", nth_cases[i].what,
 		     cleanly + bad, FAIL_NTH_MAX);
 		if (nth_cases[i].allocates && !cleanly && !bad)
-			diag("%s allocates, yet no call failed: is failslab ignoring GFP_KERNEL (ignore-gfp-wait)?",
+			diag("%s allocates, yet no call failed: see failslab's ignore-gfp-wait",
 			     nth_cases[i].what);
 		tap(!bad && (cleanly || !nth_cases[i].allocates),
 		    "fail-nth over %s: each failure ENOMEM, nothing changed",
