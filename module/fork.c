@@ -322,6 +322,7 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 {
 	struct tl_fork_kit *kit = NULL;
 	struct tl_table *pt, *ct;
+	bool inherited;
 	unsigned int n;
 
 	rcu_read_lock();
@@ -348,14 +349,13 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 		if (IS_ERR(ct))
 			goto nomem;
 	}
-	if (!tl_table_inherit(pt, ct, kit))
-		pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
-				    task_pid_nr(child));
+	inherited = tl_table_inherit(pt, ct, kit);
 	if (!ct->map.size || tl_table_publish(ct))
 		tl_table_release(ct);
 	if (kit)
 		tl_fork_kit_used(kit, child);
-	goto out;
+	if (inherited)
+		goto out;
 nomem:
 	pr_warn_ratelimited("pid %d: out of memory inheriting values\n",
 			    task_pid_nr(child));
