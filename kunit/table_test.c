@@ -25,21 +25,27 @@ static struct task_struct *fake_task(struct kunit *test)
 }
 
 /*
- * The exit hook's work, for a fake task's table, and its release; and
- * the task work queued on it (PREEMPT_RT's fork kits), run as its exit
- * would.
+ * The task work queued on a fake task (PREEMPT_RT's fork kits: the
+ * child's publishes its table), run as on its way to userspace would.
  */
-static void fake_task_exit(void *arg)
+static void fake_task_resume(struct task_struct *task)
 {
-	struct task_struct *task = arg;
 	struct callback_head *work, *next;
 
-	tl_table_task_exit(task);
-	tl_tables_flush();
 	for (work = xchg(&task->task_works, NULL); work; work = next) {
 		next = work->next;
 		work->func(work);
 	}
+}
+
+/* A fake task that ran, then exited: the exit hook's work and release. */
+static void fake_task_exit(void *arg)
+{
+	struct task_struct *task = arg;
+
+	fake_task_resume(task);
+	tl_table_task_exit(task);
+	tl_tables_flush();
 }
 
 static void key_destroy_action(void *key)
@@ -184,6 +190,7 @@ static void tasklocal_table_fork_sized_for_inherited(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_task_exit, child));
 	tl_table_task_fork(current, child);
+	fake_task_resume(child);
 	rcu_read_lock();
 	t = tl_table_find(child);
 	KUNIT_EXPECT_NOT_NULL(test, t);

@@ -12,7 +12,12 @@
  * entry per inheritable value), built ahead in process context: when an
  * inheritable value is set, and after each fork that used the kit, by
  * task work that runs in the parent, and in the child, on their way back
- * to userspace.
+ * to userspace. Nor may the RT fork hook insert into the registry (an
+ * rhashtable insert may allocate, and before 6.9 its bucket locks
+ * disable bottom halves, a sleeping lock on RT): the child's own task
+ * work publishes its filled table, before the child's first user
+ * instruction. Until then the child is seen with no table; a child that
+ * never gets there (it exits first, or is a kernel thread) frees it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +35,7 @@
 static atomic_t tl_fork_kits_queued = ATOMIC_INIT(0);
 
 struct tl_fork_kit {
-	struct tl_table *table;		/* unpublished, empty; NULL once used */
+	struct tl_table *table;		/* unpublished: empty, or the child's */
 	struct tlmap_entry *entries;	/* unused, linked by ->next */
 	unsigned int nr;		/* of them */
 	atomic_t users;			/* refill works still to run */
@@ -211,9 +216,18 @@ static void tl_fork_kit_refill_parent(struct callback_head *work)
 	tl_fork_kit_refill(container_of(work, struct tl_fork_kit, refill[0]));
 }
 
+/* In the child: publish the table it inherited, then refill. */
 static void tl_fork_kit_refill_child(struct callback_head *work)
 {
-	tl_fork_kit_refill(container_of(work, struct tl_fork_kit, refill[1]));
+	struct tl_fork_kit *kit = container_of(work, struct tl_fork_kit,
+					       refill[1]);
+	struct tl_table *ct = xchg(&kit->table, NULL);
+
+	/* once exiting, the exit hook has run or will not find it */
+	if (ct && ((current->flags & PF_EXITING) || !ct->map.size ||
+		   tl_table_publish(ct)))
+		tl_table_release(ct);
+	tl_fork_kit_refill(kit);
 }
 
 /* An entry for the child: from @kit, or allocated where the hook may. */
@@ -337,8 +351,7 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 	if (!n)
 		goto out;
 	if (kit) {
-		ct = kit->table;
-		kit->table = NULL;
+		ct = kit->table;	/* stays in the kit: the child publishes it */
 		ct->task = child;
 		ct->pid = task_pid_nr(child);
 	} else if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
@@ -350,10 +363,10 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 			goto nomem;
 	}
 	inherited = tl_table_inherit(pt, ct, kit);
-	if (!ct->map.size || tl_table_publish(ct))
-		tl_table_release(ct);
 	if (kit)
 		tl_fork_kit_used(kit, child);
+	else if (!ct->map.size || tl_table_publish(ct))
+		tl_table_release(ct);
 	if (inherited)
 		goto out;
 nomem:

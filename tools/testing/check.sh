@@ -246,11 +246,8 @@ for k in kcsan rt; do
 	fi
 done
 
-# Debian's 6.1 PREEMPT_RT kernel: only when asked for (ONLY=stock-rt).
-# Its rhashtable takes bucket locks with local_bh_disable(), which warns
-# now and then when the fork hook publishes a child's table there with
-# preemption disabled; the 6.12 rt kernel above has no such path.
-if [ -n "$only" ] && want stock-rt; then
+# Debian's 6.1 PREEMPT_RT kernel, as a user of it has it
+if want stock-rt; then
 	rt_kver=$(ls -1d /lib/modules/*-rt-amd64 2>/dev/null | sort -rV |
 		  head -n 1 | xargs -r basename)
 	say "== Debian's stock PREEMPT_RT kernel (${rt_kver:-none})"

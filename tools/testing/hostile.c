@@ -3,8 +3,9 @@
  * hostile: /dev/tasklocal attacked, with raw ioctls.
  *
  * Forged objects, reused ids, stale entries, refused calls, limits,
- * execve, races between a key's deletion and its users, read-only user
- * memory, names outside the alphabet. Each case asserts the behaviour the
+ * execve, races between a key's deletion and its
+ * users, read-only user memory, names outside the alphabet, forks beside
+ * softirq work. Each case asserts the behaviour the
  * ABI documents and runs in a forked child of its own (a fresh table, no
  * dependence on another case; a crash or a timeout fails that case only).
  * One TAP line per case, "1..N" last, exit 1 if a case failed.
@@ -13,6 +14,8 @@
  *        hostile pidfd       TABLE_DUMP of forged pidfds (any uid); on a
  *                            kernel that trusts a file's name this may
  *                            bring the kernel down, so it runs last
+ *        hostile fork-softirq
+ *                            only the case of forks beside softirq work
  *        hostile exec-check ID EXPECT
  *                            internal: the image execve'd by the execve
  *                            cases; GET of key ID gives EXPECT (a value,
@@ -37,7 +40,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <linux/tasklocal.h>
 
@@ -1157,6 +1165,122 @@ static void run_param(const char *what, bool (*fn)(void), const char *name)
 		diag("cannot restore %s to %lu: %s", name, orig, errname(err));
 }
 
+/*
+ * Forks that inherit while this CPU runs softirq work: on PREEMPT_RT a
+ * task preempted inside a bottom-half section holds the CPU's softirq
+ * lock, and a fork hook that took a lock with local_bh_disable() there
+ * (Debian's 6.1 rhashtable does, in a table insert) warns. A sender
+ * floods loopback UDP from the same CPU as the forks.
+ */
+#define SOFTIRQ_SECS	8
+#define FORK_SOFTIRQ_WHAT \
+	"forks on one CPU beside a loopback UDP flood (with IPv4): every child inherits"
+
+static int softirq_stop;
+
+static bool loopback_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok;
+
+	if (s < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	ok = !ioctl(s, SIOCGIFFLAGS, &ifr);
+	if (ok && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		ok = !ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	if (!ok)
+		diag("bringing lo up: %s", strerror(errno));
+	close(s);
+	return ok;
+}
+
+static void *softirq_sender(void *arg)
+{
+	struct sockaddr_in *to = arg;
+	char buf[64] = "x";
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return NULL;
+	while (!__atomic_load_n(&softirq_stop, __ATOMIC_ACQUIRE))
+		sendto(s, buf, sizeof(buf), 0, (struct sockaddr *)to,
+		       sizeof(*to));
+	close(s);
+	return NULL;
+}
+
+static bool fork_under_softirqs(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct tasklocal_key_create kc;
+	socklen_t alen = sizeof(to);
+	int sink, forks = 0, bad = 0;
+	cpu_set_t cpu0;
+	time_t end;
+	pthread_t th;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0)) {
+		diag("sched_setaffinity: %s", strerror(errno));
+		return false;
+	}
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sink = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sink < 0 && errno == EAFNOSUPPORT) {
+		diag("this kernel has no IPv4: forks without the flood");
+	} else if (sink < 0 || !loopback_up() ||
+		   bind(sink, (struct sockaddr *)&to, sizeof(to)) ||
+		   getsockname(sink, (struct sockaddr *)&to, &alen)) {
+		diag("UDP sink: %s", strerror(errno));
+		return false;
+	}
+	if (key_create(&kc, NULL, TASKLOCAL_KEY_FD | TASKLOCAL_KEY_INHERIT,
+		       NULL) ||
+	    !want_err("SET", vset(kc.id, 0, "inherited", 9), 0))
+		return false;
+	if (sink >= 0 && pthread_create(&th, NULL, softirq_sender, &to)) {
+		diag("pthread_create failed");
+		return false;
+	}
+	end = time(NULL) + SOFTIRQ_SECS;
+	while (time(NULL) < end) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			diag("fork: %s", strerror(errno));
+			bad++;
+			break;
+		}
+		if (!pid) {
+			char buf[16];
+			__u32 len = sizeof(buf);
+
+			_exit(vget(kc.id, buf, &len, NULL) || len != 9 ||
+			      memcmp(buf, "inherited", 9));
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			bad++;
+		forks++;
+	}
+	if (sink >= 0) {
+		__atomic_store_n(&softirq_stop, 1, __ATOMIC_RELEASE);
+		pthread_join(th, NULL);
+		close(sink);
+	}
+	diag("%d forks in %d s%s, %d children without the value", forks,
+	     SOFTIRQ_SECS, sink >= 0 ? " beside a loopback UDP flood" : "",
+	     bad);
+	return forks > 0 && !bad;
+}
+
 static int main_all(void)
 {
 	static const struct {
@@ -1206,6 +1330,7 @@ static int main_all(void)
 	    delete_race, 300);
 	run("closing an fd-owned key racing SET: the key is dead once close returns",
 	    close_race, 300);
+	run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
 	printf("1..%d\n", nr_tests);
 	return nr_failed ? 1 : 0;
 }
@@ -1222,8 +1347,13 @@ int main(int argc, char **argv)
 		return main_exec_check(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "pidfd"))
 		return main_pidfd();
+	if (argc == 2 && !strcmp(argv[1], "fork-softirq")) {
+		run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
+		printf("1..%d\n", nr_tests);
+		return nr_failed ? 1 : 0;
+	}
 	if (argc == 1)
 		return main_all();
-	fprintf(stderr, "usage: hostile [pidfd | exec-check ID EXPECT]\n");
+	fprintf(stderr, "usage: hostile [pidfd | fork-softirq | exec-check ID EXPECT]\n");
 	return 2;
 }
