@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Task lifetime hooks. Tracepoints are not exported to modules by name,
- * so sched_process_exit (free the task's table) and sched_process_fork
- * (hand inheritable values to the child) are looked up among the
- * kernel's tracepoints and probes attached to them.
+ * so sched_process_exit (free the task's table), sched_process_fork
+ * (hand inheritable values to the child) and sched_process_exec (clear
+ * userspace values at a secure exec) are looked up among the kernel's
+ * tracepoints and probes attached to them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/binfmts.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -17,6 +19,14 @@
 static void tl_probe_exit(void *data, struct task_struct *task)
 {
 	tl_table_task_exit(task);
+}
+
+/* Runs in execve() once the new program is loaded, preemption disabled. */
+static void tl_probe_exec(void *data, struct task_struct *task, pid_t old_pid,
+			  struct linux_binprm *bprm)
+{
+	if (bprm->secureexec)
+		tl_table_task_exec(task);
 }
 
 /* Runs in the parent after copy_process(), before the child first runs. */
@@ -34,6 +44,7 @@ static struct tl_hook {
 } tl_hooks[] = {
 	{ "sched_process_exit", tl_probe_exit },
 	{ "sched_process_fork", tl_probe_fork },
+	{ "sched_process_exec", tl_probe_exec },
 };
 
 static void tl_find_tracepoint(struct tracepoint *tp, void *priv)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Reading tables: the caller's, or another task's with the rights ptrace
- * would need. A table is read under RCU without its lock, retrying on its
- * seqcount until the snapshot was taken while nothing changed.
+ * would need; listing the tables of the tasks the caller could read. A
+ * table is read under RCU without its lock, retrying on its seqcount
+ * until the snapshot was taken while nothing changed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,9 +15,11 @@
 #include <linux/pid_namespace.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -24,18 +27,20 @@
 #define TL_SNAPSHOT_TRIES	1000
 
 /*
- * What ptrace_may_access(PTRACE_MODE_READ) would grant (it is not
- * exported): the caller's own thread group; or a task whose uids all
- * match the caller's and which is dumpable; or CAP_SYS_PTRACE.
+ * What ptrace_may_access(PTRACE_MODE_READ_REALCREDS) grants without a
+ * capability: the caller's own thread group; or a task whose uids and
+ * gids all match the caller's real ones and which is dumpable (or has no
+ * mm: a zombie). The LSM's ptrace hook is not asked: no exported path
+ * reaches it (docs/SECURITY.md).
  */
-static int tl_may_inspect(struct task_struct *task)
+static bool tl_may_read_unprivileged(struct task_struct *task)
 {
 	const struct cred *cred = current_cred(), *tcred;
-	bool same_user, dumpable = false;
 	struct mm_struct *mm;
+	bool same_user;
 
 	if (same_thread_group(task, current))
-		return 0;
+		return true;
 	rcu_read_lock();
 	tcred = __task_cred(task);
 	same_user = uid_eq(cred->uid, tcred->euid) &&
@@ -45,13 +50,19 @@ static int tl_may_inspect(struct task_struct *task)
 		    gid_eq(cred->gid, tcred->sgid) &&
 		    gid_eq(cred->gid, tcred->gid);
 	rcu_read_unlock();
-	if (same_user) {
-		task_lock(task);
-		mm = task->mm;
-		dumpable = mm && get_dumpable(mm) == SUID_DUMP_USER;
-		task_unlock(task);
-	}
-	if (dumpable || capable(CAP_SYS_PTRACE))
+	if (!same_user)
+		return false;
+	task_lock(task);
+	mm = task->mm;
+	same_user = !mm || get_dumpable(mm) == SUID_DUMP_USER;
+	task_unlock(task);
+	return same_user;
+}
+
+/* The rights ptrace's read mode needs, or CAP_SYS_PTRACE. */
+static int tl_may_inspect(struct task_struct *task)
+{
+	if (tl_may_read_unprivileged(task) || capable(CAP_SYS_PTRACE))
 		return 0;
 	return -EPERM;
 }
@@ -240,17 +251,29 @@ int tl_inspect_dump(struct tasklocal_table_dump *d)
 	task = tl_dump_target(d);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	err = tl_may_inspect(task);
+	/*
+	 * As /proc/PID/environ and ptrace: the rights are checked, and the
+	 * snapshot taken, with no execve() of the target in between (its
+	 * credentials and dumpability change there, after which its values
+	 * may be a privileged program's).
+	 */
+	err = down_read_killable(&task->signal->exec_update_lock);
 	if (err)
 		goto put_task;
+	err = tl_may_inspect(task);
+	if (err)
+		goto unlock_exec;
 
 	sn.room = TLMAP_INITIAL_LEN;
 	sn.slots = kvcalloc(sn.room, sizeof(*sn.slots), GFP_KERNEL);
 	sn.values = kvcalloc(sn.room, sizeof(*sn.values), GFP_KERNEL);
 	err = -ENOMEM;
-	if (!sn.slots || !sn.values)
+	if (!sn.slots || !sn.values) {
+		up_read(&task->signal->exec_update_lock);
 		goto free;
+	}
 	err = tl_snapshot_take(task, &sn, values);
+	up_read(&task->signal->exec_update_lock);
 	if (err)
 		goto free;
 
@@ -284,6 +307,10 @@ free:
 put_task:
 	put_task_struct(task);
 	return err;
+
+unlock_exec:
+	up_read(&task->signal->exec_update_lock);
+	goto put_task;
 }
 
 struct tl_list_ctx {
@@ -292,6 +319,7 @@ struct tl_list_ctx {
 	u32 n;
 	u32 total;
 	struct pid_namespace *ns;
+	bool privileged;		/* CAP_SYS_PTRACE: every visible task */
 };
 
 static int tl_list_one(struct tl_table *t, void *arg)
@@ -301,8 +329,18 @@ static int tl_list_one(struct tl_table *t, void *arg)
 	struct tlmap_slots *s;
 	struct tlmap_entry *e;
 	unsigned int seq, i;
+	pid_t pid;
 
 	if (READ_ONCE(t->dead))
+		return 0;
+	/*
+	 * Only tasks of the caller's pid namespace (and those below it),
+	 * and to an unprivileged caller only the ones it may inspect: of
+	 * the others, not even that they exist. A table in the registry
+	 * means its task has not passed exit: under RCU it stays valid.
+	 */
+	pid = task_pid_nr_ns(t->task, c->ns);
+	if (!pid || (!c->privileged && !tl_may_read_unprivileged(t->task)))
 		return 0;
 	c->total++;
 	if (c->n >= c->room)
@@ -325,8 +363,7 @@ static int tl_list_one(struct tl_table *t, void *arg)
 					((struct tl_value *)e->value)->len;
 		}
 	} while (read_seqcount_retry(&t->map.seq, seq));
-	/* a table in the registry means its task has not passed exit */
-	ti->pid = task_pid_nr_ns(t->task, c->ns);
+	ti->pid = pid;
 	strscpy_pad((char *)ti->comm, t->task->comm, sizeof(ti->comm));
 	c->n++;
 	return 0;
@@ -343,6 +380,7 @@ int tl_inspect_list(struct tasklocal_table_list *l)
 	struct tl_list_ctx c = {
 		.room = min_t(u32, l->count, 65536),
 		.ns = task_active_pid_ns(current),
+		.privileged = ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE),
 	};
 	int err = 0;
 

@@ -69,6 +69,7 @@ struct tl_table {
 	bool dead;			/* emptied for good: exit or unload */
 	bool inherit;			/* has held an inheritable entry */
 	struct tl_fork_kit *kit;	/* PREEMPT_RT: for the next fork */
+	struct callback_head *exec_work; /* for a secure exec; see exec.c */
 	struct tlmap map;		/* map.seq lets others snapshot it */
 	struct llist_node free_node;	/* unlinked at exit, to release */
 	struct rcu_head rcu;
@@ -166,6 +167,7 @@ void tl_table_lock(struct tl_table *t) __acquires(&t->map.lock);
 void tl_table_unlock(struct tl_table *t) __releases(&t->map.lock);
 void tl_tables_remove_key(struct tasklocal_key *key);
 void tl_table_release(struct tl_table *t);
+unsigned int tl_table_clear_user(struct tl_table *t);
 void tl_table_task_exit(struct task_struct *task);
 void tl_tables_flush(void);
 
@@ -176,6 +178,10 @@ void tl_table_task_fork(struct task_struct *parent,
 void tl_fork_prepare(struct tl_table *t, gfp_t gfp);
 void tl_fork_kit_free(struct tl_fork_kit *kit);
 void tl_fork_exit(void);
+
+/* exec.c: secure exec */
+void tl_table_task_exec(struct task_struct *task);
+void tl_exec_exit(void);
 
 /* hooks.c */
 int tl_hooks_register(void);

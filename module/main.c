@@ -89,6 +89,7 @@ static void __exit tasklocal_exit(void)
 	tl_dev_unregister();
 	tl_hooks_unregister();
 	tl_fork_exit();
+	tl_exec_exit();
 	tl_ukeys_exit();
 	tl_tables_exit();
 	tl_keys_exit();

@@ -129,17 +129,20 @@ struct tl_table *tl_table_create(struct task_struct *task, unsigned int len,
 	t = kzalloc(sizeof(*t), gfp);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
-	slots = tlmap_slots_alloc(len, gfp);
-	if (!slots) {
-		err = -ENOMEM;
+	err = -ENOMEM;
+	t->exec_work = kmalloc(sizeof(*t->exec_work), gfp);
+	if (!t->exec_work)
 		goto free_table;
-	}
+	slots = tlmap_slots_alloc(len, gfp);
+	if (!slots)
+		goto free_table;
 	tlmap_init(&t->map, slots);
 	t->task = task;
 	t->pid = task_pid_nr(task);
 	return t;
 
 free_table:
+	kfree(t->exec_work);
 	kfree(t);
 	return ERR_PTR(err);
 }
@@ -189,9 +192,34 @@ void tl_table_release(struct tl_table *t)
 	tlmap_slots_retire(slots);
 	if (kit)
 		tl_fork_kit_free(kit);
+	kfree(t->exec_work);	/* NULL while a secure exec's work has it */
 	kfree_rcu(t, rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_release);
+
+static bool tl_entry_is_user(const struct tlmap_entry *e, void *arg)
+{
+	return tl_key_of(e->key)->user;
+}
+
+/**
+ * tl_table_clear_user() - remove every userspace key's entry from a table
+ * @t: the table, not locked
+ *
+ * Kernel keys' values stay (stale entries met on the way are expunged).
+ * Process context: destroy() ops run.
+ *
+ * Return: the entries removed, stale ones included.
+ */
+unsigned int tl_table_clear_user(struct tl_table *t)
+{
+	unsigned int n;
+
+	tl_table_lock(t);
+	n = tlmap_remove_if(&t->map, tl_entry_is_user, NULL);
+	tl_table_unlock(t);
+	return n;
+}
 
 static void tl_tables_release_fn(struct work_struct *work)
 {

@@ -206,11 +206,6 @@ int tl_uvalue_remove(struct tasklocal_value *uv)
 	return removed ? 0 : -ENODATA;
 }
 
-static bool tl_entry_is_user(const struct tlmap_entry *e, void *arg)
-{
-	return tl_key_of(e->key)->user;
-}
-
 /**
  * tl_uvalue_clear() - TASKLOCAL_IOC_CLEAR
  * @uc: the request, checked; @uc->removed is the reply
@@ -229,10 +224,7 @@ int tl_uvalue_clear(struct tasklocal_clear *uc,
 	rcu_read_lock();
 	t = tl_table_current();
 	rcu_read_unlock();
-	if (!t)
-		return 0;
-	tl_table_lock(t);
-	uc->removed = tlmap_remove_if(&t->map, tl_entry_is_user, NULL);
-	tl_table_unlock(t);
+	if (t)
+		uc->removed = tl_table_clear_user(t);
 	return 0;
 }

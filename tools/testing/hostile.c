@@ -3,7 +3,7 @@
  * hostile: /dev/tasklocal attacked, with raw ioctls.
  *
  * Forged objects, reused ids, stale entries, refused calls, limits,
- * execve, races between a key's deletion and its
+ * execve (and setuid programs), races between a key's deletion and its
  * users, read-only user memory, names outside the alphabet, forks beside
  * softirq work. Each case asserts the behaviour the
  * ABI documents and runs in a forked child of its own (a fresh table, no
@@ -19,11 +19,12 @@
  *        hostile exec-check ID EXPECT
  *                            internal: the image execve'd by the execve
  *                            cases; GET of key ID gives EXPECT (a value,
- *                            or "ENOENT")
+ *                            "ENOENT" or "ENODATA")
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -36,6 +37,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -418,6 +420,35 @@ static void run(const char *what, bool (*fn)(void), unsigned int secs)
 	key_sweep();
 }
 
+/*
+ * As uid 1000, no capability left, and dumpable again (as after an exec
+ * of a plain program); false (with a diagnostic) if not.
+ */
+static bool become_user(void)
+{
+	if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+	    setresuid(1000, 1000, 1000) || prctl(PR_SET_DUMPABLE, 1)) {
+		diag("dropping to uid 1000: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static int dump_pid(pid_t pid, __u32 flags, struct tasklocal_slot *slots,
+		    char *values, __u32 values_len)
+{
+	struct tasklocal_table_dump d;
+
+	memset(&d, 0, sizeof(d));
+	d.flags = TASKLOCAL_DUMP_PID | flags;
+	d.target = pid;
+	d.slots = ptr(slots);
+	d.nr_slots = DUMP_SLOTS;
+	d.values = ptr(values);
+	d.values_len = values_len;
+	return xioctl(TASKLOCAL_IOC_TABLE_DUMP, &d);
+}
+
 /* Case 1: TABLE_DUMP by "pidfd" of files that only look like one. */
 
 static bool dump_pidfd(int fd, int want, const char *what)
@@ -796,6 +827,8 @@ static int main_exec_check(const char *idstr, const char *expect)
 	err = vget(id, buf, &len, NULL);
 	if (!strcmp(expect, "ENOENT"))
 		return want_err("GET after execve", err, ENOENT) ? 0 : 1;
+	if (!strcmp(expect, "ENODATA"))
+		return want_err("GET after execve", err, ENODATA) ? 0 : 1;
 	if (!want_err("GET after execve", err, 0))
 		return 1;
 	if (len != strlen(expect) || memcmp(buf, expect, len)) {
@@ -806,7 +839,131 @@ static int main_exec_check(const char *idstr, const char *expect)
 	return 0;
 }
 
-/* Case 7: once KEY_DELETE (or the last close) returns, the key is dead. */
+/*
+ * Case 7: a secure exec (here: of a setuid-root copy of this program by
+ * uid 1000) starts with no value of a userspace key; an exec that gains
+ * no privilege keeps them. The copies live in a tmpfs of their own.
+ */
+static char suid_image[64], plain_image[64];
+
+static bool copy_image(const char *to, mode_t mode)
+{
+	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	char buf[65536];
+	ssize_t n = 0;
+	bool ok;
+
+	ok = in >= 0 && out >= 0;
+	while (ok && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = write(out, buf, n) == n;
+	ok = ok && !n && !fchown(out, 0, 0) && !fchmod(out, mode);
+	if (!ok)
+		diag("copying this program to %s: %s", to, strerror(errno));
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return ok;
+}
+
+static bool images_made(void)
+{
+	static int made;
+
+	if (!made) {
+		snprintf(suid_image, sizeof(suid_image), "/tmp/hostile-suid.%d",
+			 (int)getpid());
+		snprintf(plain_image, sizeof(plain_image),
+			 "/tmp/hostile-plain.%d", (int)getpid());
+		made = copy_image(suid_image, 04755) &&
+		       copy_image(plain_image, 0755) ? 1 : -1;
+	}
+	return made > 0;
+}
+
+static void images_remove(void)
+{
+	if (suid_image[0])
+		unlink(suid_image);
+	if (plain_image[0])
+		unlink(plain_image);
+}
+
+/*
+ * As @uid (root stays root), set @value under a fresh named key (made by
+ * root, usable by anyone), and in a child of a fork if @forked (the value
+ * inherited), exec @image; there GET must give @expect.
+ */
+static bool exec_image_as(uid_t uid, const char *image, bool forked,
+			  const char *expect)
+{
+	struct tasklocal_key_create kc;
+	char id[24], *argv[5];
+	int status;
+	pid_t pid;
+
+	if (!images_made() ||
+	    key_create(&kc, "t55.plant", forked ? TASKLOCAL_KEY_INHERIT : 0,
+		       NULL))
+		return false;
+	pid = fork();
+	if (!pid) {
+		if (uid && (uid != 1000 || !become_user()))
+			_exit(3);
+		if (vset(kc.id, 0, "planted", 7))
+			_exit(4);
+		if (forked) {
+			pid = fork();
+			if (pid) {
+				_exit(pid < 0 || waitpid(pid, &status, 0) != pid ||
+				      !WIFEXITED(status) ? 5 :
+				      WEXITSTATUS(status));
+			}
+		}
+		snprintf(id, sizeof(id), "%llu", (unsigned long long)kc.id);
+		argv[0] = "hostile";
+		argv[1] = "exec-check";
+		argv[2] = id;
+		argv[3] = (char *)expect;
+		argv[4] = NULL;
+		fflush(stdout);
+		execv(image, argv);
+		_exit(6);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		diag("fork or wait: %s", strerror(errno));
+		return false;
+	}
+	key_delete(kc.id);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		diag("the exec'd image said no (status 0x%x)", status);
+		return false;
+	}
+	return true;
+}
+
+static bool secure_exec_clears(void)
+{
+	return exec_image_as(1000, suid_image, false, "ENODATA");
+}
+
+static bool secure_exec_clears_inherited(void)
+{
+	return exec_image_as(1000, suid_image, true, "ENODATA");
+}
+
+static bool plain_exec_keeps(void)
+{
+	return exec_image_as(1000, plain_image, false, "planted");
+}
+
+static bool root_exec_of_suid_keeps(void)
+{
+	return exec_image_as(0, suid_image, false, "planted");
+}
+
+/* Case 8: once KEY_DELETE (or the last close) returns, the key is dead. */
 struct race {
 	__u64 id;
 	bool set_only;
@@ -950,7 +1107,7 @@ static bool close_race(void)
 	return !bad;
 }
 
-/* Case 8: a call that fails with EFAULT changes nothing. */
+/* Case 9: a call that fails with EFAULT changes nothing. */
 
 /* A page holding a copy of @obj, then made read-only. */
 static void *ro_copy(const void *obj, size_t size)
@@ -1083,7 +1240,7 @@ static bool efault_get(void)
 	return ok;
 }
 
-/* Case 9: a name byte outside [A-Za-z0-9_.:-] is refused. */
+/* Case 10: a name byte outside [A-Za-z0-9_.:-] is refused. */
 static bool bad_name(void)
 {
 	struct tasklocal_key_create kc;
@@ -1098,7 +1255,7 @@ static bool bad_name(void)
 	return want_err(case_name, err, EINVAL);
 }
 
-/* Case 10: max_value_size has a ceiling, and values up to 1 MiB work. */
+/* Case 11: max_value_size has a ceiling, and values up to 1 MiB work. */
 static bool value_size_ceiling(void)
 {
 	unsigned long before = 0, after = 0;
@@ -1165,8 +1322,43 @@ static void run_param(const char *what, bool (*fn)(void), const char *name)
 		diag("cannot restore %s to %lu: %s", name, orig, errname(err));
 }
 
+/* Case 12: an unreaped child of one's own is readable, as ptrace has it. */
+static bool dump_own_zombie(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	char path[40], stat[128];
+	pid_t pid;
+	int i, fd;
+	ssize_t n;
+
+	if (!become_user())
+		return false;
+	pid = fork();
+	if (!pid)
+		_exit(0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 5000; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+		if (fd >= 0)
+			close(fd);
+		stat[n > 0 ? n : 0] = 0;
+		if (strstr(stat, ") Z "))
+			break;
+		usleep(1000);
+	}
+	if (!strstr(stat, ") Z ")) {
+		diag("child %d never became a zombie", (int)pid);
+		return false;
+	}
+	/* it has no table: ENODATA, not EPERM */
+	i = dump_pid(pid, 0, slots, NULL, 0);
+	waitpid(pid, NULL, 0);
+	return want_err("TABLE_DUMP of one's own zombie child", i, ENODATA);
+}
+
 /*
- * Forks that inherit while this CPU runs softirq work: on PREEMPT_RT a
+ * Case 13: forks that inherit while this CPU runs softirq work: on RT a
  * task preempted inside a bottom-half section holds the CPU's softirq
  * lock, and a fork hook that took a lock with local_bh_disable() there
  * (Debian's 6.1 rhashtable does, in a table insert) warns. A sender
@@ -1281,6 +1473,102 @@ static bool fork_under_softirqs(void)
 	return forks > 0 && !bad;
 }
 
+/*
+ * Case 14: a dump racing a setuid exec never returns the new program's
+ * values. A uid 1000 target forks children that exec the setuid-root
+ * copy, which sets a value at once; a uid 1000 dumper dumps each child
+ * from its fork to its end. Its rights must be checked against the
+ * same program the snapshot is of.
+ */
+#define EXEC_RACE_ROUNDS	200
+
+static int main_exec_secret(const char *idstr)
+{
+	vset(strtoull(idstr, NULL, 10), 0, "secret", 6);
+	usleep(2000);
+	return 0;
+}
+
+static void exec_race_target(__u64 id, int wfd, int gofd)
+{
+	char idstr[24], *argv[4];
+	int round, status;
+	pid_t pid;
+
+	snprintf(idstr, sizeof(idstr), "%llu", (unsigned long long)id);
+	argv[0] = "hostile";
+	argv[1] = "exec-secret";
+	argv[2] = idstr;
+	argv[3] = NULL;
+	for (round = 0; round < EXEC_RACE_ROUNDS; round++) {
+		pid = fork();
+		if (!pid) {
+			char go;
+
+			/* once the dumper is dumping */
+			if (read(gofd, &go, 1) != 1)
+				_exit(7);
+			execv(suid_image, argv);
+			_exit(6);
+		}
+		if (pid < 0 || write(wfd, &pid, sizeof(pid)) != sizeof(pid))
+			_exit(1);
+		waitpid(pid, &status, 0);
+	}
+	_exit(0);
+}
+
+static bool dump_exec_race(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	struct tasklocal_key_create kc;
+	long dumps = 0, refused = 0, leaked = 0, other = 0;
+	int p[2], go[2], err, status, rounds = 0;
+	char values[256];
+	pid_t target, pid;
+
+	if (!images_made() || key_create(&kc, "t55.secret", 0, NULL) ||
+	    pipe2(p, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return false;
+	target = fork();
+	if (!target) {
+		close(p[0]);
+		close(go[1]);
+		if (!become_user())
+			_exit(3);
+		exec_race_target(kc.id, p[1], go[0]);
+	}
+	close(p[1]);
+	close(go[0]);
+	if (target < 0 || !become_user())
+		return false;
+	while (read(p[0], &pid, sizeof(pid)) == sizeof(pid)) {
+		rounds++;
+		if (write(go[1], "g", 1) != 1)
+			break;
+		for (;;) {
+			err = dump_pid(pid, TASKLOCAL_DUMP_VALUES, slots,
+				       values, sizeof(values));
+			if (err == ESRCH)
+				break;
+			if (err == EPERM)
+				refused++;
+			else if (!err || err == ENODATA)
+				dumps++;
+			else if (!other++)
+				diag("TABLE_DUMP: %s", errname(err));
+			if (!err && memmem(values, sizeof(values), "secret", 6))
+				leaked++;
+			memset(values, 0, sizeof(values));
+		}
+	}
+	waitpid(target, &status, 0);
+	diag("%d setuid execs raced: %ld dumps before them, %ld refused after, %ld with the new program's value, %ld other errors",
+	     rounds, dumps, refused, leaked, other);
+	return rounds == EXEC_RACE_ROUNDS && !leaked && !other &&
+	       WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
 static int main_all(void)
 {
 	static const struct {
@@ -1293,6 +1581,7 @@ static int main_all(void)
 	char what[96];
 	size_t i;
 
+	images_made();		/* here, for every case's child to use */
 	run("a deleted key's id is not reused at once; GET/SET/REMOVE of it: ENOENT",
 	    id_not_reused, 30);
 	run("CLEAR counts the stale entry it drops (removed == 2), table empty",
@@ -1305,6 +1594,18 @@ static int main_all(void)
 	    key_fd_cloexec, 30);
 	run("an execve that closes a key's last fd kills the key (GET: ENOENT)",
 	    exec_closes_key, 30);
+	run("uid 1000 execs a setuid-root program: it sees no value uid 1000 set",
+	    secure_exec_clears, 30);
+	run("... nor one inherited from its parent",
+	    secure_exec_clears_inherited, 30);
+	run("uid 1000 execs the same program without setuid: the value stays",
+	    plain_exec_keeps, 30);
+	run("root execs the setuid-root program (no privilege gained): the value stays",
+	    root_exec_of_suid_keeps, 30);
+	run("a dump racing a setuid exec never returns the new program's value",
+	    dump_exec_race, 300);
+	run("uid 1000 dumps its own unreaped zombie child: ENODATA, not EPERM",
+	    dump_own_zombie, 30);
 	run("with FD_CLOEXEC cleared the key and its value survive execve",
 	    exec_keeps_key, 30);
 	run("KEY_CREATE from a read-only struct: EFAULT, no key left",
@@ -1331,6 +1632,7 @@ static int main_all(void)
 	run("closing an fd-owned key racing SET: the key is dead once close returns",
 	    close_race, 300);
 	run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
+	images_remove();
 	printf("1..%d\n", nr_tests);
 	return nr_failed ? 1 : 0;
 }
@@ -1345,6 +1647,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "exec-check"))
 		return main_exec_check(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "exec-secret"))
+		return main_exec_secret(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "pidfd"))
 		return main_pidfd();
 	if (argc == 2 && !strcmp(argv[1], "fork-softirq")) {

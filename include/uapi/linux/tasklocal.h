@@ -13,8 +13,12 @@
  * task's table only. Any user may use any live key there (a key is a
  * name; each task's value is its own, charged to its memory cgroup).
  * Other tasks' tables can be read (TABLE_DUMP) with the rights ptrace
- * would need; TABLE_LIST shows every task's table sizes, as ps shows
- * every task. A structure smaller than this version's is EINVAL.
+ * would need; TABLE_LIST shows the tables of the tasks of the caller's
+ * pid namespace that it could read so. At an execve() that raises
+ * privilege (setuid, setgid, file capabilities: AT_SECURE) the task's
+ * userspace values are removed before the new program runs. The rules
+ * and their reasons: docs/SECURITY.md. A structure smaller than this
+ * version's is EINVAL.
  */
 #ifndef _UAPI_LINUX_TASKLOCAL_H
 #define _UAPI_LINUX_TASKLOCAL_H
@@ -280,10 +284,13 @@ struct tasklocal_slot {
  *
  * The snapshot is consistent: taken while the table did not change. If
  * @slots has too little room, ERANGE and @nr_slots is set to what is
- * needed. Errors: ESRCH (no such task), ENODATA (the task has no table),
- * EPERM (reading another task's table needs the same uid and a dumpable
- * target, or CAP_SYS_PTRACE), EBADF (not a pidfd), EBUSY (the table kept
- * changing: no consistent snapshot in 1000 tries), EINVAL, EFAULT, ENOMEM.
+ * needed. The rights are checked and the snapshot taken with no execve()
+ * of the target in between. Errors: ESRCH (no such task), ENODATA (the
+ * task has no table), EPERM (reading another task's table needs the same
+ * uid and gid and a dumpable target (or a zombie), or CAP_SYS_PTRACE),
+ * EBADF (not a pidfd), EBUSY (the table kept changing: no consistent
+ * snapshot in 1000 tries), EINTR (killed while waiting for the target's
+ * execve()), EINVAL, EFAULT, ENOMEM.
  */
 struct tasklocal_table_dump {
 	__u32 flags;
@@ -307,7 +314,7 @@ struct tasklocal_table_dump {
 
 /**
  * struct tasklocal_task_info - one task with a table (TABLE_LIST)
- * @pid: its pid in the caller's pid namespace (0 if not visible there)
+ * @pid: its pid in the caller's pid namespace
  * @len: slots in its table
  * @size: entries, stale included
  * @stale: stale entries
@@ -327,7 +334,9 @@ struct tasklocal_task_info {
  * struct tasklocal_table_list - TASKLOCAL_IOC_TABLE_LIST: tasks with tables
  * @tasks: user pointer to an array of struct tasklocal_task_info (in)
  * @count: room in @tasks (in); tasks filled in (out)
- * @total: tasks with tables (out)
+ * @total: tasks with tables the caller may see (out): those of its pid
+ *	namespace and the ones below it, and without CAP_SYS_PTRACE only
+ *	those whose table TABLE_DUMP would let it read
  * @flags: zero (in)
  * @reserved: zero (in)
  */
