@@ -43,7 +43,8 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	v->api_major = TASKLOCAL_API_MAJOR;
 	v->api_minor = TASKLOCAL_API_MINOR;
 	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
-		      TASKLOCAL_FEATURE_PIDFD;
+		      TASKLOCAL_FEATURE_PIDFD | TASKLOCAL_FEATURE_KEY_MODE |
+		      TASKLOCAL_FEATURE_SECURE_EXEC;
 	v->max_value_size = READ_ONCE(tl_max_value_size);
 	v->max_entries = READ_ONCE(tl_max_entries);
 	v->max_user_keys = READ_ONCE(tl_max_user_keys);
@@ -56,8 +57,10 @@ static long tl_ioc_version(struct tasklocal_version *v)
 static long tl_ioc_key_create(struct tasklocal_key_create *kc,
 			      void __user *uarg)
 {
-	if (kc->flags & ~TASKLOCAL_KEY_CREATE_MASK ||
-	    !tl_zero(kc->reserved, sizeof(kc->reserved)))
+	if (kc->flags & ~TASKLOCAL_KEY_CREATE_MASK || kc->reserved0 ||
+	    kc->reserved ||
+	    kc->mode & ~(kc->flags & TASKLOCAL_KEY_MODE ?
+			 TASKLOCAL_PERM_MASK : 0))
 		return -EINVAL;
 	return tl_ukey_create(kc, uarg);
 }

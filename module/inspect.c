@@ -100,6 +100,7 @@ struct tl_snapshot {
 	struct tl_value **values;	/* per slot, or NULL */
 	unsigned int room;		/* slots and values allocated */
 	unsigned int n;			/* occupied slots */
+	bool read_all;			/* whatever the keys' modes say */
 };
 
 static void tl_snapshot_put_values(struct tl_snapshot *sn)
@@ -133,6 +134,13 @@ static void tl_slot_describe(struct tasklocal_slot *slot, unsigned int i,
 	}
 }
 
+/* May the caller see the bytes of values under @uk? By the key's mode. */
+static bool tl_snapshot_may_read(struct tl_snapshot *sn, struct tl_ukey *uk)
+{
+	return sn->read_all || (uk->mode & TASKLOCAL_PERM_READ) ||
+	       uid_eq(uk->uid, current_euid());
+}
+
 /*
  * Under RCU: copy the table once, or return -EAGAIN if it changed
  * meanwhile, or -ENOSPC (with sn->head.len set) if sn->room is too small.
@@ -145,6 +153,7 @@ static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
 	struct tlmap_entry *e;
 	unsigned int seq, i;
 	struct tl_value *v;
+	struct tl_ukey *uk;
 
 	seq = read_seqcount_begin(&t->map.seq);
 	s = rcu_dereference(t->map.slots);
@@ -167,7 +176,10 @@ static int tl_snapshot_once(struct tl_table *t, struct tl_snapshot *sn,
 			h->stale++;
 		h->value_bytes += sn->slots[sn->n].value_len;
 		v = NULL;
-		if (values && tl_ukey_of(tl_key_of(e->key))) {
+		uk = tl_ukey_of(tl_key_of(e->key));
+		if (values && uk && !tl_snapshot_may_read(sn, uk)) {
+			sn->slots[sn->n].flags |= TASKLOCAL_SLOT_HIDDEN;
+		} else if (values && uk) {
 			v = e->value;
 			if (!refcount_inc_not_zero(&v->ref))
 				v = NULL;	/* being freed: retry below */
@@ -264,6 +276,8 @@ int tl_inspect_dump(struct tasklocal_table_dump *d)
 	if (err)
 		goto unlock_exec;
 
+	sn.read_all = same_thread_group(task, current) ||
+		      ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 	sn.room = TLMAP_INITIAL_LEN;
 	sn.slots = kvcalloc(sn.room, sizeof(*sn.slots), GFP_KERNEL);
 	sn.values = kvcalloc(sn.room, sizeof(*sn.values), GFP_KERNEL);

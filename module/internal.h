@@ -51,7 +51,8 @@ struct tl_ukey {
 	struct tasklocal_key key;	/* first: freed through it */
 	struct list_head node;		/* in tl_ukeys while alive */
 	kuid_t uid;			/* owner */
-	u32 flags;			/* TASKLOCAL_KEY_INHERIT, _FD */
+	u32 flags;			/* TASKLOCAL_KEY_INHERIT, _FD, _MODE */
+	u32 mode;			/* TASKLOCAL_PERM_*: others' rights */
 	struct tl_value *initial;	/* or NULL */
 	char name[TASKLOCAL_NAME_MAX];	/* "" for anonymous keys */
 };
@@ -117,6 +118,7 @@ int tl_ukey_create(struct tasklocal_key_create *kc,
 int tl_ukey_delete(u64 id);
 void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info);
 struct tl_ukey *tl_ukey_get(u64 id);
+bool tl_ukey_may(struct tl_ukey *uk, u32 perm);
 void tl_ukeys_exit(void);
 
 /* uvalue.c: the caller's own table, from userspace */

@@ -147,6 +147,7 @@ void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
 		info->initial_len = uk->initial->len;
 	}
 	info->uid = from_kuid_munged(current_user_ns(), uk->uid);
+	info->mode = uk->mode;
 	memcpy(info->name, uk->name, sizeof(info->name));
 }
 
@@ -259,6 +260,8 @@ int tl_ukey_create(struct tasklocal_key_create *kc,
 	}
 	uk->uid = current_euid();
 	uk->flags = kc->flags;
+	uk->mode = kc->flags & TASKLOCAL_KEY_MODE ? kc->mode :
+						    TASKLOCAL_PERM_DEFAULT;
 	uk->initial = initial;
 	strscpy(uk->name, name, sizeof(uk->name));
 	uk->key.user = true;
@@ -345,6 +348,23 @@ struct tl_ukey *tl_ukey_get(u64 id)
 }
 
 /**
+ * tl_ukey_may() - may the caller do @perm with @uk?
+ * @uk: the key
+ * @perm: one TASKLOCAL_PERM_*
+ *
+ * Its owner (by effective uid) may do everything, others what its mode
+ * grants, and a caller with CAP_SYS_ADMIN everything (asked last: a
+ * capability check may be audited).
+ *
+ * Return: true if it may.
+ */
+bool tl_ukey_may(struct tl_ukey *uk, u32 perm)
+{
+	return uid_eq(uk->uid, current_euid()) || (uk->mode & perm) ||
+	       capable(CAP_SYS_ADMIN);
+}
+
+/**
  * tl_ukey_delete() - TASKLOCAL_IOC_KEY_DELETE: kill a registry-owned key
  * @id: its id
  *
@@ -363,7 +383,7 @@ int tl_ukey_delete(u64 id)
 	mutex_lock(&tl_ukeys_lock);
 	if (uk->flags & TASKLOCAL_KEY_FD)
 		err = -EINVAL;
-	else if (!uid_eq(uk->uid, current_euid()) && !capable(CAP_SYS_ADMIN))
+	else if (!tl_ukey_may(uk, TASKLOCAL_PERM_DELETE))
 		err = -EPERM;
 	else if (list_empty(&uk->node))
 		err = -ENOENT;	/* deleted meanwhile */

@@ -22,6 +22,9 @@ int tl_uvalue_set(struct tasklocal_value *uv)
 	uk = tl_ukey_get(uv->key_id);
 	if (!uk)
 		return -ENOENT;
+	err = -EACCES;
+	if (!tl_ukey_may(uk, TASKLOCAL_PERM_SET))
+		goto put_key;
 	v = tl_value_alloc(u64_to_user_ptr(uv->value), uv->len);
 	if (IS_ERR(v)) {
 		err = PTR_ERR(v);

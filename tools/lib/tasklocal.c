@@ -86,6 +86,14 @@ void tl_comm_unpack(char buf[17], const __u64 comm[2])
 int tl_key_create(int fd, const char *name, __u32 flags, const void *initial,
 		  __u32 initial_len, struct tasklocal_key_create *out)
 {
+	return tl_key_create_mode(fd, name, flags, 0,
+				  initial, initial_len, out);
+}
+
+int tl_key_create_mode(int fd, const char *name, __u32 flags, __u32 mode,
+		       const void *initial, __u32 initial_len,
+		       struct tasklocal_key_create *out)
+{
 	struct tasklocal_key_create kc;
 	int err;
 
@@ -98,6 +106,7 @@ int tl_key_create(int fd, const char *name, __u32 flags, const void *initial,
 			return err;
 	}
 	kc.flags = flags;
+	kc.mode = mode;
 	kc.initial = ptr_to_u64(initial);
 	kc.initial_len = initial_len;
 	kc.fd = -1;
@@ -193,6 +202,16 @@ int tl_key_find(int fd, const char *name, struct tasklocal_key_info *info)
 		}
 	}
 	free(keys);
+	return err;
+}
+
+int tl_key_find_owned(int fd, const char *name, uid_t owner,
+		      struct tasklocal_key_info *info)
+{
+	int err = tl_key_find(fd, name, info);
+
+	if (!err && info->uid != owner)
+		err = -EPERM;
 	return err;
 }
 
@@ -408,7 +427,8 @@ const void *tl_dump_value(const struct tl_dump *d,
 			  const struct tasklocal_slot *s)
 {
 	if (!(d->info.flags & TASKLOCAL_DUMP_VALUES) ||
-	    (s->flags & (TASKLOCAL_SLOT_KERNEL | TASKLOCAL_SLOT_TRUNCATED)))
+	    (s->flags & (TASKLOCAL_SLOT_KERNEL | TASKLOCAL_SLOT_TRUNCATED |
+			 TASKLOCAL_SLOT_HIDDEN)))
 		return NULL;
 	if ((__u64)s->value_offset + s->value_len > d->info.values_len)
 		return NULL;

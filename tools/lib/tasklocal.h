@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/tasklocal.h>
 
 #ifdef __cplusplus
@@ -76,6 +77,15 @@ void tl_comm_unpack(char buf[17], const __u64 comm[2]);
 int tl_key_create(int fd, const char *name, __u32 flags, const void *initial,
 		  __u32 initial_len, struct tasklocal_key_create *out);
 
+/*
+ * tl_key_create_mode() - the same, with a mode: TASKLOCAL_PERM_* bits,
+ * what users other than the key's owner may do with it (API 0.4; an
+ * older module answers -EINVAL).
+ */
+int tl_key_create_mode(int fd, const char *name, __u32 flags, __u32 mode,
+		       const void *initial, __u32 initial_len,
+		       struct tasklocal_key_create *out);
+
 /* TASKLOCAL_IOC_KEY_DELETE: kill a named key. -ENOENT, -EPERM, -EINVAL. */
 int tl_key_delete(int fd, __u64 id);
 
@@ -91,8 +101,21 @@ int tl_key_list_page(int fd, struct tasklocal_key_list *kl);
  */
 int tl_key_list(int fd, struct tasklocal_key_info **keys, size_t *count);
 
-/* The live key named @name: 0, or -ENOENT. */
+/*
+ * The live key named @name: 0, or -ENOENT. Anyone may create any free
+ * name: a program that trusts what a key holds should find it with
+ * tl_key_find_owned() instead.
+ */
 int tl_key_find(int fd, const char *name, struct tasklocal_key_info *info);
+
+/*
+ * The live key named @name if its owner is @owner: 0; -ENOENT if there is
+ * none; -EPERM if another user owns that name (it was squatted: @info is
+ * still filled in, for the caller to say by whom). Check @info->mode too
+ * if it matters who else may set values under the key.
+ */
+int tl_key_find_owned(int fd, const char *name, uid_t owner,
+		      struct tasklocal_key_info *info);
 
 /* The key with id @id, live or dead: 0, or -ENOENT. */
 int tl_key_find_id(int fd, __u64 id, struct tasklocal_key_info *info);

@@ -279,11 +279,17 @@ static void test_key_create(void)
 	kc_init(&kc, "abi.x", TASKLOCAL_KEY_DEAD);
 	create_bad("with a report-only flag (DEAD)", &kc, EINVAL);
 	kc_init(&kc, "abi.x", 0);
-	kc.reserved[0] = 1;
-	create_bad("with reserved[0] set", &kc, EINVAL);
+	kc.mode = TASKLOCAL_PERM_SET;
+	create_bad("with a mode but not TASKLOCAL_KEY_MODE", &kc, EINVAL);
+	kc_init(&kc, "abi.x", TASKLOCAL_KEY_MODE);
+	kc.mode = TASKLOCAL_PERM_MASK + 1;
+	create_bad("with an unknown mode bit", &kc, EINVAL);
 	kc_init(&kc, "abi.x", 0);
-	kc.reserved[1] = 1;
-	create_bad("with reserved[1] set", &kc, EINVAL);
+	kc.reserved0 = 1;
+	create_bad("with reserved0 set", &kc, EINVAL);
+	kc_init(&kc, "abi.x", 0);
+	kc.reserved = 1;
+	create_bad("with reserved set", &kc, EINVAL);
 	kc_init(&kc, "abi x", 0);
 	create_bad("with a blank in the name", &kc, EINVAL);
 	kc_init(&kc, "abi/x", 0);
@@ -391,8 +397,8 @@ static void test_key_list(void)
 	kl.start_id = key_v.id;
 	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 	tap(!err && kl.count == 1 && info[0].id == key_v.id &&
-	    kl.next_id > key_v.id && !info[0].reserved,
-	    "KEY_LIST pages: one key from start_id, next_id after it");
+	    kl.next_id > key_v.id && info[0].mode == TASKLOCAL_PERM_DEFAULT,
+	    "KEY_LIST pages: one key from start_id, next_id after it, default mode");
 	snap_take(&before);
 	tap(!before.keys_err && before.nr_keys == kl.total,
 	    "KEY_LIST paging sees all %u keys", kl.total);

@@ -502,7 +502,7 @@ static void build_key_create(struct call *cl)
 
 	kc->flags = rnd(4);
 	if (r < 8) {
-		kc->flags |= 1U << (2 + rnd(30));
+		kc->flags |= 1U << (3 + rnd(29));
 		bad(cl, "an unknown key flag");
 	}
 	why = pick_name(kc->name, &anonymous);
@@ -524,8 +524,21 @@ static void build_key_create(struct call *cl)
 	} else {
 		kc->fd = -1;
 	}
+	if (rnd(4) == 0) {
+		kc->flags |= TASKLOCAL_KEY_MODE;
+		kc->mode = rnd(TASKLOCAL_PERM_MASK + 1);
+	}
 	if (rnd(20) == 0) {
-		kc->reserved[rnd(2)] = 1ULL << rnd(64);
+		kc->mode |= 1U << rnd(32);
+		if (!(kc->flags & TASKLOCAL_KEY_MODE) ||
+		    kc->mode & ~TASKLOCAL_PERM_MASK)
+			bad(cl, "a mode without KEY_MODE, or an unknown bit");
+	}
+	if (rnd(20) == 0) {
+		if (rnd(2))
+			kc->reserved0 = 1U << rnd(32);
+		else
+			kc->reserved = 1ULL << rnd(64);
 		bad(cl, "a non-zero reserved field");
 	}
 }

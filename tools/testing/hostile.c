@@ -1563,8 +1563,10 @@ static bool dump_exec_race(void)
 		}
 	}
 	waitpid(target, &status, 0);
-	diag("%d setuid execs raced: %ld dumps before them, %ld refused after, %ld with the new program's value, %ld other errors",
-	     rounds, dumps, refused, leaked, other);
+	diag("%d setuid execs raced: %ld dumps before, %ld refused after",
+	     rounds, dumps, refused);
+	diag("%ld dumps with the new program's value, %ld other errors",
+	     leaked, other);
 	return rounds == EXEC_RACE_ROUNDS && !leaked && !other &&
 	       WIFEXITED(status) && !WEXITSTATUS(status);
 }

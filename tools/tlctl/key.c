@@ -16,6 +16,41 @@
 
 #define NAME_CHARS	"1 to 63 bytes of A-Z a-z 0-9 _ . : -"
 
+long long key_owner = -1;
+
+/* "set,read,delete" (any of them, in any order) or "none": 0, or -1. */
+static int parse_mode(const char *arg, __u32 *mode)
+{
+	static const struct {
+		const char *word;
+		__u32 perm;
+	} words[] = {
+		{ "set", TASKLOCAL_PERM_SET },
+		{ "read", TASKLOCAL_PERM_READ },
+		{ "delete", TASKLOCAL_PERM_DELETE },
+	};
+	const char *p = arg;
+	size_t i, len;
+
+	*mode = 0;
+	if (!strcmp(arg, "none"))
+		return 0;
+	while (*p) {
+		len = strcspn(p, ",");
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			if (len == strlen(words[i].word) &&
+			    !strncmp(p, words[i].word, len))
+				break;
+		if (!len || i == ARRAY_SIZE(words))
+			return -1;
+		*mode |= words[i].perm;
+		p += len;
+		if (*p && !*++p)
+			return -1;	/* a trailing comma */
+	}
+	return p == arg ? -1 : 0;
+}
+
 static void key_name(char *buf, const struct tasklocal_key_info *k)
 {
 	tl_name_unpack(buf, k->name);
@@ -94,7 +129,7 @@ int key_create(int fd, int argc, char **argv, bool in_batch,
 {
 	const char *name = NULL, *initial = NULL;
 	bool anonymous = false;
-	__u32 flags = 0;
+	__u32 flags = 0, mode = 0;
 	size_t len = 0;
 	int i, err;
 
@@ -106,6 +141,11 @@ int key_create(int fd, int argc, char **argv, bool in_batch,
 				return fail(EXIT_USAGE,
 					    "key create: --initial needs a VALUE");
 			initial = argv[i];
+		} else if (is_option(argv[i], "--mode")) {
+			if (++i == argc || parse_mode(argv[i], &mode))
+				return fail(EXIT_USAGE,
+					    "key create: --mode needs MODE: what others may do, a list of set,read,delete, or none");
+			flags |= TASKLOCAL_KEY_MODE;
 		} else if (in_batch && is_option(argv[i], "--fd")) {
 			flags |= TASKLOCAL_KEY_FD;
 		} else if (in_batch && is_option(argv[i], "--anonymous")) {
@@ -127,19 +167,27 @@ int key_create(int fd, int argc, char **argv, bool in_batch,
 		len = strlen(initial);
 	if (len > UINT32_MAX)
 		return create_error(-E2BIG, name, len);
-	err = tl_key_create(fd, anonymous ? NULL : name, flags, initial, len,
-			    kc);
+	err = tl_key_create_mode(fd, anonymous ? NULL : name, flags, mode,
+				 initial, len, kc);
 	if (err)
 		return create_error(err, name, len);
 	print_created(name, anonymous, kc);
 	return EXIT_OK;
 }
 
-/* The live key named @name: 0, or an exit status after saying why not. */
+/*
+ * The live key named @name (owned by key_owner, if -o was given): 0, or an
+ * exit status after saying why not.
+ */
 int resolve_key(int fd, const char *name, struct tasklocal_key_info *info)
 {
-	int err = tl_key_find(fd, name, info);
+	int err = key_owner < 0 ? tl_key_find(fd, name, info) :
+		  tl_key_find_owned(fd, name, key_owner, info);
 
+	if (err == -EPERM)
+		return fail(EXIT_FAILURE_,
+			    "key '%s' belongs to uid %u, not to uid %lld: not using it",
+			    name, info->uid, key_owner);
 	if (err == -ENOENT)
 		return fail(EXIT_FAILURE_,
 			    "no key named '%s'; create it with '%s key create %s'",
@@ -183,7 +231,8 @@ int key_delete(int fd, const char *arg)
 	char name[TASKLOCAL_NAME_MAX];
 	int err;
 
-	err = tl_key_find(fd, arg, &k);
+	err = key_owner < 0 ? tl_key_find(fd, arg, &k) :
+	      tl_key_find_owned(fd, arg, key_owner, &k);
 	if (err == -ENOENT && !parse_u64(arg, &id)) {
 		if (tl_key_find_id(fd, id, &k)) {
 			memset(&k, 0, sizeof(k));
@@ -214,7 +263,7 @@ int key_delete(int fd, const char *arg)
 
 static void json_key(const struct tasklocal_key_info *k)
 {
-	char name[TASKLOCAL_NAME_MAX];
+	char name[TASKLOCAL_NAME_MAX], mode[4];
 
 	tl_name_unpack(name, k->name);
 	json_begin_object();
@@ -222,6 +271,8 @@ static void json_key(const struct tasklocal_key_info *k)
 	json_string_or_null("name", name);
 	json_u64("hash", k->hash);
 	json_u64("uid", k->uid);
+	key_mode_str(mode, k->mode);
+	json_string("mode", mode);
 	json_bool("inheritable", k->flags & TASKLOCAL_KEY_INHERIT);
 	json_bool("fd", k->flags & TASKLOCAL_KEY_FD);
 	json_bool("dead", k->flags & TASKLOCAL_KEY_DEAD);
@@ -233,7 +284,7 @@ static void json_key(const struct tasklocal_key_info *k)
 
 static void print_keys(const struct tasklocal_key_info *keys, size_t n)
 {
-	char name[TASKLOCAL_NAME_MAX], flags[64];
+	char name[TASKLOCAL_NAME_MAX], flags[64], mode[4];
 	int width = 4;
 	size_t i;
 
@@ -242,14 +293,16 @@ static void print_keys(const struct tasklocal_key_info *keys, size_t n)
 		if ((int)strlen(name) > width)
 			width = strlen(name);
 	}
-	printf("%6s  %-*s  %-10s  %6s  %7s  %s\n", "ID", width, "NAME",
-	       "HASH", "UID", "ENTRIES", "FLAGS");
+	printf("%6s  %-*s  %-10s  %6s  %4s  %7s  %s\n", "ID", width, "NAME",
+	       "HASH", "UID", "MODE", "ENTRIES", "FLAGS");
 	for (i = 0; i < n; i++) {
 		key_name(name, &keys[i]);
 		key_flags_str(flags, sizeof(flags), keys[i].flags);
-		printf("%6llu  %-*s  0x%08x  %6u  %7u  %s\n",
+		key_mode_str(mode, keys[i].mode);
+		printf("%6llu  %-*s  0x%08x  %6u  %4s  %7u  %s\n",
 		       (unsigned long long)keys[i].id, width, name,
-		       keys[i].hash, keys[i].uid, keys[i].entries, flags);
+		       keys[i].hash, keys[i].uid, mode, keys[i].entries,
+		       flags);
 	}
 }
 

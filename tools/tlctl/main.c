@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,9 +146,9 @@ static void usage(FILE *f)
 		"       %s help\n"
 		"\n"
 		"OBJECT := { key | run | table | batch | stats | leaks | version }\n"
-		"OPTIONS := { -j|--json [-p|--pretty] | -h|--help }\n"
+		"OPTIONS := { -j|--json [-p|--pretty] | -o|--owner UID | -h|--help }\n"
 		"\n"
-		"  key create NAME [--inheritable] [--initial VALUE]\n"
+		"  key create NAME [--inheritable] [--initial VALUE] [--mode MODE]\n"
 		"  key delete NAME|ID\n"
 		"  key { show | list }\n"
 		"  run [--set NAME=VALUE]... [--] CMD [ARGS]...\n"
@@ -177,16 +178,24 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "owner", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long long uid;
 	const struct cmd *c;
 	bool ambiguous;
 	int opt;
 
 	/* '+': stop at the first non-option, so commands keep theirs. */
-	while ((opt = getopt_long(argc, argv, "+jph", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpo:h", opts, NULL)) != -1) {
 		switch (opt) {
+		case 'o':
+			if (parse_u64(optarg, &uid) || uid > UINT32_MAX - 1)
+				return fail(EXIT_USAGE, "--owner: '%s' is not a uid",
+					    optarg);
+			key_owner = uid;
+			break;
 		case 'j':
 			json_output = true;
 			break;

@@ -31,9 +31,14 @@ static void run_usage(FILE *f)
 		prog, prog, prog);
 }
 
-static int set_error(int err, const char *name, size_t len)
+static int set_error(int err, const char *name, size_t len,
+		     const struct tasklocal_key_info *k)
 {
 	switch (-err) {
+	case EACCES:
+		return fail(EXIT_FAILURE_,
+			    "cannot set '%s': key of uid %u, whose mode lets no other user set values",
+			    name, k->uid);
 	case E2BIG:
 		return fail(EXIT_FAILURE_,
 			    "value for '%s' is %zu bytes, over the module's max_value_size",
@@ -64,7 +69,7 @@ static int set_one(int fd, char *assignment)
 		return ret;
 	ret = tl_set(fd, k.id, value, strlen(value), 0);
 	if (ret)
-		return set_error(ret, assignment, strlen(value));
+		return set_error(ret, assignment, strlen(value), &k);
 	return EXIT_OK;
 }
 

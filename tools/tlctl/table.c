@@ -56,6 +56,8 @@ static void print_slot(const struct tl_dump *d, const struct tasklocal_slot *s,
 	else
 		printf("%u %s", s->value_len, plural(s->value_len, "byte",
 						     "bytes"));
+	if (s->flags & TASKLOCAL_SLOT_HIDDEN)
+		fputs(" (hidden: the key's mode)", stdout);
 	if (s->flags & TASKLOCAL_SLOT_STALE)
 		fputs("  stale", stdout);
 	putchar('\n');
@@ -105,6 +107,7 @@ static void json_slot(const struct tl_dump *d, const struct tasklocal_slot *s)
 	json_u64("distance", slot_distance(d, s));
 	json_bool("stale", s->flags & TASKLOCAL_SLOT_STALE);
 	json_bool("kernel", s->flags & TASKLOCAL_SLOT_KERNEL);
+	json_bool("hidden", s->flags & TASKLOCAL_SLOT_HIDDEN);
 	json_u64("value_len", s->value_len);
 	if (v)
 		json_value(v, s->value_len);

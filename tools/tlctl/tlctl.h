@@ -28,6 +28,7 @@
 extern bool json_output;
 extern bool pretty_output;
 extern const char *prog;
+extern long long key_owner;	/* -o: names must belong to it; -1: any */
 /* Put before every error message ("line 3: "), or NULL. */
 extern const char *err_context;
 
@@ -57,6 +58,7 @@ void print_value(const void *buf, size_t len, size_t width);
 void json_value(const void *buf, size_t len);
 const char *plural(unsigned long long n, const char *one, const char *many);
 void key_flags_str(char *buf, size_t size, unsigned int flags);
+void key_mode_str(char buf[4], unsigned int mode);
 void task_comm(int pid, char *buf, size_t size);
 
 /* json.c: a small streaming JSON writer on stdout. */

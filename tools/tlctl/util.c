@@ -107,6 +107,15 @@ void json_value(const void *buf, size_t len)
 }
 
 /* "inheritable,fd,dead" or "-". */
+/* What others than its owner may do with a key: "srd", '-' for each not. */
+void key_mode_str(char buf[4], unsigned int mode)
+{
+	buf[0] = mode & TASKLOCAL_PERM_SET ? 's' : '-';
+	buf[1] = mode & TASKLOCAL_PERM_READ ? 'r' : '-';
+	buf[2] = mode & TASKLOCAL_PERM_DELETE ? 'd' : '-';
+	buf[3] = '\0';
+}
+
 void key_flags_str(char *buf, size_t size, unsigned int flags)
 {
 	static const struct {

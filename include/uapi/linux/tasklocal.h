@@ -30,12 +30,14 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		3
+#define TASKLOCAL_API_MINOR		4
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
 #define TASKLOCAL_FEATURE_INHERIT	(1ULL << 1) /* inheritable keys */
 #define TASKLOCAL_FEATURE_PIDFD		(1ULL << 2) /* TABLE_DUMP by pidfd */
+#define TASKLOCAL_FEATURE_KEY_MODE	(1ULL << 3) /* keys' modes (0.4) */
+#define TASKLOCAL_FEATURE_SECURE_EXEC	(1ULL << 4) /* cleared at AT_SECURE */
 
 /* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
 #define TASKLOCAL_NAME_MAX		64
@@ -70,15 +72,31 @@ struct tasklocal_version {
 /* Key flags (struct tasklocal_key_create.flags, tasklocal_key_info.flags) */
 #define TASKLOCAL_KEY_INHERIT		(1U << 0) /* children get a copy */
 #define TASKLOCAL_KEY_FD		(1U << 1) /* owned by a returned fd */
-#define TASKLOCAL_KEY_CREATE_MASK	(TASKLOCAL_KEY_INHERIT | TASKLOCAL_KEY_FD)
+#define TASKLOCAL_KEY_MODE		(1U << 2) /* @mode is given */
+#define TASKLOCAL_KEY_CREATE_MASK	(TASKLOCAL_KEY_INHERIT | \
+					 TASKLOCAL_KEY_FD | TASKLOCAL_KEY_MODE)
 /* Reported only (struct tasklocal_key_info.flags): */
 #define TASKLOCAL_KEY_DEAD		(1U << 16) /* deleted; entries stale */
 #define TASKLOCAL_KEY_KERNEL		(1U << 17) /* created by kernel code */
 #define TASKLOCAL_KEY_HAS_INITIAL	(1U << 18) /* has an initial value */
 
+/*
+ * A key's mode: what users other than its owner may do with it. Its owner
+ * (the creator's effective uid), and callers with CAP_SYS_ADMIN, may do
+ * everything.
+ */
+#define TASKLOCAL_PERM_SET		(1U << 0) /* set values under it */
+#define TASKLOCAL_PERM_READ		(1U << 1) /* read others' values of it */
+#define TASKLOCAL_PERM_DELETE		(1U << 2) /* delete it */
+#define TASKLOCAL_PERM_MASK		(TASKLOCAL_PERM_SET | \
+					 TASKLOCAL_PERM_READ | \
+					 TASKLOCAL_PERM_DELETE)
+/* Without TASKLOCAL_KEY_MODE: as before 0.4. */
+#define TASKLOCAL_PERM_DEFAULT		(TASKLOCAL_PERM_SET | TASKLOCAL_PERM_READ)
+
 /**
  * struct tasklocal_key_create - TASKLOCAL_IOC_KEY_CREATE
- * @flags: TASKLOCAL_KEY_INHERIT, TASKLOCAL_KEY_FD (in)
+ * @flags: TASKLOCAL_KEY_INHERIT, TASKLOCAL_KEY_FD, TASKLOCAL_KEY_MODE (in)
  * @initial_len: length of the initial value, 0 for none (in)
  * @initial: user pointer to the initial value GET stores on a miss (in)
  * @name: unique name, or all zero for an anonymous key (in). A named key
@@ -91,6 +109,10 @@ struct tasklocal_version {
  *	execve() that closes its last copy kills the key, and the values
  *	set under it (the caller's too) turn stale. Values survive execve;
  *	for a key's values to, clear FD_CLOEXEC (fcntl()) or use a named key.
+ * @mode: with TASKLOCAL_KEY_MODE, TASKLOCAL_PERM_* : what others than the
+ *	owner may do with the key; without it zero, and the mode is
+ *	TASKLOCAL_PERM_DEFAULT (in)
+ * @reserved0: zero (in)
  * @reserved: zero (in)
  *
  * Ids are allocated cyclically: a deleted key's id is not given to the
@@ -110,7 +132,9 @@ struct tasklocal_key_create {
 	__u64 id;
 	__u32 hash;
 	__s32 fd;
-	__u64 reserved[2];
+	__u32 mode;
+	__u32 reserved0;
+	__u64 reserved;
 };
 
 /**
@@ -122,7 +146,8 @@ struct tasklocal_key_create {
  * The key dies: every task's entry for it becomes stale, and is expunged
  * (its value freed) as that task's table is used, or at its exit.
  * Errors: ENOENT (no live named key with that id), EPERM (not the
- * owner and no CAP_SYS_ADMIN), EINVAL (an fd-owned key: close its fd).
+ * owner, no CAP_SYS_ADMIN, and the key's mode has no
+ * TASKLOCAL_PERM_DELETE), EINVAL (an fd-owned key: close its fd).
  */
 struct tasklocal_key_delete {
 	__u64 id;
@@ -138,7 +163,8 @@ struct tasklocal_key_delete {
  * @uid: owner (in the caller's user namespace)
  * @entries: entries that point at the key, in all tables
  * @initial_len: length of its initial value
- * @reserved: zero
+ * @mode: TASKLOCAL_PERM_*: what others than its owner may do with it (0
+ *	for kernel keys)
  * @name: its name, NUL-padded; empty for an anonymous key
  */
 struct tasklocal_key_info {
@@ -148,7 +174,7 @@ struct tasklocal_key_info {
 	__u32 uid;
 	__u32 entries;
 	__u32 initial_len;
-	__u32 reserved;
+	__u32 mode;
 	__u64 name[TASKLOCAL_NAME_WORDS];
 };
 
@@ -200,7 +226,9 @@ struct tasklocal_key_list {
  * Errors: ENOENT (no such live key), ENODATA (GET, REMOVE: no value and
  * no initial value), EEXIST / ENOENT (SET with CREATE / REPLACE), ERANGE
  * (GET: @len too small; @len is set to what is needed), E2BIG (SET: over
- * max_value_size), ENOSPC (SET: max_entries), EINVAL, EFAULT, ENOMEM.
+ * max_value_size), ENOSPC (SET: max_entries), EACCES (SET under a key
+ * whose mode has no TASKLOCAL_PERM_SET, by another than its owner without
+ * CAP_SYS_ADMIN), EINVAL, EFAULT, ENOMEM.
  */
 struct tasklocal_value {
 	__u64 key_id;
@@ -236,6 +264,7 @@ struct tasklocal_clear {
 #define TASKLOCAL_SLOT_STALE		(1U << 0) /* the key is dead */
 #define TASKLOCAL_SLOT_KERNEL		(1U << 1) /* a kernel key's value */
 #define TASKLOCAL_SLOT_TRUNCATED	(1U << 2) /* value bytes did not fit */
+#define TASKLOCAL_SLOT_HIDDEN		(1U << 3) /* bytes not shown: key's mode */
 
 /**
  * struct tasklocal_slot - one occupied slot of a table

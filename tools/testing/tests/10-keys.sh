@@ -9,19 +9,19 @@ check_output "key create --inheritable" '^key t10\.inh: id [0-9]+' \
 	tlctl key create t10.inh --inheritable
 check_output "key create --initial" '^key t10\.init: id [0-9]+' \
 	tlctl key create --initial hello t10.init
-check_output "key list has a header" '^ +ID +NAME +HASH +UID +ENTRIES +FLAGS$' \
+check_output "key list has a header" '^ +ID +NAME +HASH +UID +MODE +ENTRIES +FLAGS$' \
 	tlctl key list
 check_output "key list shows a plain key: hash in hex, uid 0, no entries" \
-	'^ +[0-9]+  t10\.a +0x[0-9a-f]{8} +0 +0  -$' tlctl key list
+	'^ +[0-9]+  t10\.a +0x[0-9a-f]{8} +0 +sr- +0  -$' tlctl key list
 check_output "key list shows the inheritable flag" \
-	'^ +[0-9]+  t10\.inh +0x[0-9a-f]{8} +0 +0  inheritable$' tlctl key list
+	'^ +[0-9]+  t10\.inh +0x[0-9a-f]{8} +0 +sr- +0  inheritable$' tlctl key list
 check_output "key list shows a key with an initial value" \
-	'^ +[0-9]+  t10\.init +0x[0-9a-f]{8} +0 +0  initial$' tlctl key list
+	'^ +[0-9]+  t10\.init +0x[0-9a-f]{8} +0 +sr- +0  initial$' tlctl key list
 check_output "key show is key list" '  t10\.a ' tlctl key show
 check_output "unique prefixes: tlctl k l" '  t10\.a ' tlctl k l
 check_output "unique prefixes: tlctl ke sh" '  t10\.a ' tlctl ke sh
 check_output "-j key list is a JSON array of keys" \
-	'^\[.*\{"id":[0-9]+,"name":"t10\.inh","hash":[0-9]+,"uid":0,"inheritable":true,"fd":false,"dead":false,"kernel":false,"initial_len":0,"entries":0\}' \
+	'^\[.*\{"id":[0-9]+,"name":"t10\.inh","hash":[0-9]+,"uid":0,"mode":"sr-","inheritable":true,"fd":false,"dead":false,"kernel":false,"initial_len":0,"entries":0\}' \
 	tlctl -j key list
 check_output "-j key list reports the initial value's length" \
 	'"name":"t10\.init",[^}]*"initial_len":5' tlctl -j key list

@@ -147,7 +147,7 @@ check_output "the summary counts every value byte" 'value bytes 6050$' \
 printf '%s\n' "key create t30.j --fd" "set t30.j hi" \
 	"table show self --values" >/tmp/t30.batch
 check_output "-j table show: the table and its slots" \
-	'"table":\{"pid":[0-9]+,"comm":"tlctl","len":16,"size":1,"threshold":10,"stale":0,"expunged":0,"resizes":0,"rehashes":0,"value_bytes":2,"slots":\[\{"index":[0-9]+,"key_id":[0-9]+,"name":"t30\.j","hash":[0-9]+,"home":[0-9]+,"distance":0,"stale":false,"kernel":false,"value_len":2,"value":"hi"\}\]\}' \
+	'"table":\{"pid":[0-9]+,"comm":"tlctl","len":16,"size":1,"threshold":10,"stale":0,"expunged":0,"resizes":0,"rehashes":0,"value_bytes":2,"slots":\[\{"index":[0-9]+,"key_id":[0-9]+,"name":"t30\.j","hash":[0-9]+,"home":[0-9]+,"distance":0,"stale":false,"kernel":false,"hidden":false,"value_len":2,"value":"hi"\}\]\}' \
 	tlctl -j batch /tmp/t30.batch
 
 # Another task's table, by pid: a long-running task, as in a pool.
@@ -182,7 +182,7 @@ check_output "the task's table shows the entry stale" \
 	'  t30\.leak +[0-9]+ +[0-9]+ +[0-9]+  9 bytes  stale$' \
 	tlctl table show $pid
 check_output "key list still shows the dead key, with its entry" \
-	'  t30\.leak +0x[0-9a-f]{8} +0 +1  dead$' tlctl key list
+	'  t30\.leak +0x[0-9a-f]{8} +0 +sr- +1  dead$' tlctl key list
 check_output "leaks shows the task that holds the stale entry" \
 	"^pid $pid \\(sleep\\): 1 stale entry of 2, holding 9 of 13 value bytes\$" \
 	tlctl leaks

@@ -87,11 +87,11 @@ check_output "an anonymous key is used by its batch name" \
 	'^t40\.anon = "secret"$' sh -c 'tlctl key delete t40.named >/dev/null
 					 tlctl batch /tmp/t40.batch'
 check_output "key list in a batch shows anonymous keys as such" \
-	'^ +[0-9]+  \(anonymous\) +0x[0-9a-f]{8} +0 +1  fd$' \
+	'^ +[0-9]+  \(anonymous\) +0x[0-9a-f]{8} +0 +sr- +1  fd$' \
 	sh -c 'tlctl key delete t40.named >/dev/null
 	       tlctl batch /tmp/t40.batch'
 check_output "the named key outlives the batch, with its flags" \
-	'  t40\.named +0x[0-9a-f]{8} +0 +0  inheritable,initial$' tlctl key list
+	'  t40\.named +0x[0-9a-f]{8} +0 +sr- +0  inheritable,initial$' tlctl key list
 check_output "fd-owned keys died with the batch" '^0$' \
 	sh -c 'tlctl key list | grep -c -e " t40\.owned " -e "(anonymous)"; true'
 

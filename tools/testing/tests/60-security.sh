@@ -56,9 +56,9 @@ check_output "root creates a key" '^key t60\.root: id' \
 check_output "user creates a key" '^key t60\.user: id' \
 	t60_as 1000 tlctl key create t60.user
 check_output "key list shows each key's owner" \
-	'  t60\.user +0x[0-9a-f]{8} +1000 +0  -$' tlctl key list
+	'  t60\.user +0x[0-9a-f]{8} +1000 +sr- +0  -$' tlctl key list
 check_output "... as the user sees it too" \
-	'  t60\.root +0x[0-9a-f]{8} +0 +0  -$' t60_as 1000 tlctl key list
+	'  t60\.root +0x[0-9a-f]{8} +0 +sr- +0  -$' t60_as 1000 tlctl key list
 
 # Deleting keys.
 check_fails "user cannot delete root's key (EPERM)" 1 \
@@ -119,8 +119,6 @@ check_output "... and not root's, which it may not read" "^0\$" \
 	t60_as 1000 sh -c "tlctl table list | grep -c '^ *$rpid '; true"
 check_output "root's table list shows both" "^ +$rpid  sleep " \
 	tlctl table list
-check_output "user's leaks report is of its own tasks only" "^0\$" \
-	t60_as 1000 sh -c "tlctl leaks | grep -c '^ *$rpid '; true"
 check_output "a new pid namespace sees no task outside it (table list)" \
 	'^0$' sh -c "unshare -p -f --mount-proc tlctl table list |
 		    grep -c sleep; true"
@@ -130,6 +128,59 @@ check_output "... and its own, with the pids it knows them by" \
 
 kill $rpid $upid
 wait $rpid $upid 2>/dev/null
+
+# Keys' modes: what others than the owner may do.
+check_output "root creates a key no one else may use (--mode none)" \
+	'^key t60\.locked: id' tlctl key create t60.locked --mode none
+check_output "... listed with mode ---" '  t60\.locked +0x[0-9a-f]{8} +0 +--- ' \
+	tlctl key list
+check_fails "user cannot set a value under it (EACCES)" 1 \
+	t60_as 1000 tlctl run --set t60.locked=planted -- true
+check_output "... saying why" \
+	"^Error: cannot set 't60\\.locked': key of uid 0, whose mode lets no other user set values\$" \
+	t60_as 1000 sh -c 'tlctl run --set t60.locked=planted -- true; true'
+check_output "root, its owner, can" '^ok$' \
+	tlctl run --set t60.locked=v -- echo ok
+check_fails "a bad --mode is a usage error" 2 \
+	tlctl key create t60.bad --mode set,write
+check_output "user creates a key others may set and delete, not read" \
+	'^key t60\.shared: id' t60_as 1000 tlctl key create t60.shared \
+	--mode set,delete
+check_output "... listed with mode s-d" '  t60\.shared +0x[0-9a-f]{8} +1000 +s-d ' \
+	tlctl key list
+t60_exec_as 65534 tlctl run --set t60.shared=nobodys -- sleep 600 &
+npid=$!
+check "nobody may set a value under it" t60_wait_comm $npid sleep
+check_output "root reads nobody's value (CAP_SYS_ADMIN: whatever the mode)" \
+	'  t60\.shared +[0-9]+ +[0-9]+ +[0-9]+  "nobodys"$' \
+	tlctl table show $npid --values
+check_output "nobody's own table shows it its value" \
+	'  t60\.shared +[0-9]+ +[0-9]+ +[0-9]+  "v"$' t60_as 65534 \
+	tlctl run --set t60.shared=v -- tlctl table show self --values
+check_output "nobody reading another of its tasks sees the size, not the bytes" \
+	'  t60\.shared +[0-9]+ +[0-9]+ +[0-9]+  7 bytes \(hidden: the key.s mode\)$' \
+	t60_as 65534 tlctl table show $npid --values
+check_output "... and in JSON, hidden and without the value" \
+	'"name":"t60\.shared",[^}]*"hidden":true,"value_len":7\}' \
+	t60_as 65534 tlctl -j table show $npid --values
+kill $npid
+wait $npid 2>/dev/null
+check_output "nobody may delete it (the mode has delete)" \
+	'^key t60\.shared \(id [0-9]+\) deleted$' \
+	t60_as 65534 tlctl key delete t60.shared
+
+# Squatted names: a consumer names the owner it expects.
+t60_as 1000 tlctl key create t60.svc >/dev/null
+check_fails "a consumer expecting root's t60.svc refuses user's (tlctl -o 0)" 1 \
+	tlctl -o 0 run --set t60.svc=x -- true
+check_output "... saying whose it is" \
+	"^Error: key 't60\\.svc' belongs to uid 1000, not to uid 0: not using it\$" \
+	sh -c 'tlctl -o 0 run --set t60.svc=x -- true; true'
+check_fails "... nor deletes it by that name" 1 tlctl -o 0 key delete t60.svc
+check_output "with the owner it has, the name resolves" '^ok$' \
+	tlctl -o 1000 run --set t60.svc=x -- echo ok
+tlctl key delete t60.svc >/dev/null
+tlctl key delete t60.locked >/dev/null
 tlctl key delete t60.root >/dev/null
 tlctl key delete t60.mine >/dev/null
 check "every t60 key is deleted again" \

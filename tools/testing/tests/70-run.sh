@@ -97,5 +97,5 @@ tlctl key delete t70.b >/dev/null
 tlctl key delete t70.inh >/dev/null
 check_output "no keys, tables or stale entries are left behind" \
 	'^no stale entries, no dead keys with entries left$' tlctl leaks
-check_output "... and no key at all" '^ +ID +NAME +HASH +UID +ENTRIES +FLAGS$' \
+check_output "... and no key at all" '^ +ID +NAME +HASH +UID +MODE +ENTRIES +FLAGS$' \
 	sh -c 'tlctl key list | tail -n 1'
