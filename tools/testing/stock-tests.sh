@@ -10,7 +10,9 @@
 check "insmod tasklocal.ko" insmod /lib/tasklocal.ko
 check "/dev/tasklocal is a character device" test -c /dev/tasklocal
 for t in /test/tests/*.sh; do
+	t_start=$(date +%s)
 	. "$t"
+	echo "# ${t##*/}: $(( $(date +%s) - t_start )) s"
 done
 
 # Tasks holding tables, inherited by their children, across the unload.

@@ -1603,7 +1603,8 @@ int main(int argc, char **argv)
 	struct tasklocal_stats start;
 	pthread_attr_t attr;
 	__u64 seed = 1, total[NR_OPS] = { 0 };
-	struct timespec t0, t1;
+	struct timespec t0, t1, t2;
+	double secs;
 	int opt, err, failed = 0;
 	size_t shsize;
 
@@ -1689,11 +1690,17 @@ int main(int argc, char **argv)
 	}
 	sleep(duration);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (i = 0; i < nr_workers; i++) {
 		err = pthread_join(workers[i].th, NULL);
 		if (err)
 			violation(NULL, INV_END, "pthread_join of thread %u: %s",
 				  i + 1, strerror(err));
+		clock_gettime(CLOCK_MONOTONIC, &t2);
+		secs = (t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9;
+		if (secs > 1.0)	/* what a slow kernel spends its time on */
+			printf("# thread %u (%s) stopped %.1f s after the end\n",
+			       i + 1, role_names[workers[i].role], secs);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# all %u threads joined after %.1f s\n", nr_workers,

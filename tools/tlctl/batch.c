@@ -7,7 +7,8 @@
  *
  * Grammar, one command a line:
  *
- *   key create NAME [--inheritable] [--initial VALUE] [--fd | --anonymous]
+ *   key create NAME [--inheritable] [--initial VALUE] [--mode MODE]
+ *              [--fd | --anonymous]
  *   key delete NAME|ID
  *   key close NAME          close an fd-owned key's fd: the key dies
  *   key list
@@ -48,7 +49,8 @@ struct batch {
 };
 
 static const char batch_grammar[] =
-	"  key create NAME [--inheritable] [--initial VALUE] [--fd | --anonymous]\n"
+	"  key create NAME [--inheritable] [--initial VALUE] [--mode MODE]\n"
+	"             [--fd | --anonymous]\n"
 	"  key delete NAME|ID\n"
 	"  key close NAME\n"
 	"  key list\n"

@@ -114,7 +114,7 @@ static void print_created(const char *name, bool anonymous,
 }
 
 /**
- * key_create() - "key create NAME [--inheritable] [--initial VALUE]"
+ * key_create() - "key create NAME [--inheritable] [--initial VALUE] [--mode MODE]"
  * @fd: the device
  * @argc: arguments after "create"
  * @argv: them
@@ -381,7 +381,8 @@ static int do_key_list(int argc, char **argv)
 }
 
 static const struct cmd key_cmds[] = {
-	{ "create", do_key_create, "create NAME [--inheritable] [--initial VALUE]" },
+	{ "create", do_key_create,
+	  "create NAME [--inheritable] [--initial VALUE] [--mode MODE]" },
 	{ "delete", do_key_delete, "delete NAME|ID" },
 	{ "show", do_key_list, "{ show | list }" },
 	{ "list", do_key_list, NULL },

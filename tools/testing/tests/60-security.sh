@@ -141,6 +141,13 @@ check_output "... saying why" \
 	t60_as 1000 sh -c 'tlctl run --set t60.locked=planted -- true; true'
 check_output "root, its owner, can" '^ok$' \
 	tlctl run --set t60.locked=v -- echo ok
+tlctl key create t60.init --mode none --initial rootsinit >/dev/null
+check_output "a key's initial value is no secret: user's GET of it gets it" \
+	'^t60\.init = "rootsinit" \(initial value' \
+	t60_as 1000 sh -c 'echo "get t60.init" | tlctl batch'
+tlctl key delete t60.init >/dev/null
+check_output "an unprivileged user reads the module-wide counters" \
+	'^tables ' t60_as 1000 tlctl stats
 check_fails "a bad --mode is a usage error" 2 \
 	tlctl key create t60.bad --mode set,write
 check_output "user creates a key others may set and delete, not read" \
