@@ -61,7 +61,8 @@ step() {
 	return 1
 }
 
-# count_tap NAME LOG: every "ok N name" / "not ok N name" line counts
+# count_tap NAME LOG: every "ok N name" / "not ok N name" line counts,
+# but those of a KUnit document (KTAP-BEGIN to KTAP-END: kunit_results)
 count_tap() {
 	local prefix=$1 log=$2 line
 	while IFS= read -r line; do
@@ -69,7 +70,8 @@ count_tap() {
 		"not ok "*) fail "$prefix: ${line#not ok }" ;;
 		"ok "*) pass "$prefix: ${line#ok }" ;;
 		esac
-	done < <(tr -d '\r' <"$log" | grep -E '^(not )?ok [0-9]+ ')
+	done < <(tr -d '\r' <"$log" | sed '/^KTAP-BEGIN/,/^KTAP-END/d' |
+		 grep -E '^(not )?ok [0-9]+ ')
 }
 
 finish() {
@@ -136,12 +138,21 @@ if want native; then
 		map_race
 fi
 
-# vm_tests NAME KERNEL MODULE: the integration tests in a VM, a TAP line each
+# vm_tests NAME KERNEL MODULE [KUNIT_MODULE]: the integration tests in a
+# VM, a TAP line each; with KUNIT_MODULE, its suites first, in the same
+# boot (their results: kunit_results)
 vm_tests() {
-	local name=$1 kernel=$2 ko=$3 log=$out/vm-$1.log
-	if "$top/tools/testing/vm-run.sh" -k "$kernel" -t 900 \
+	local name=$1 kernel=$2 ko=$3 log=$out/vm-$1.log kunit=()
+	local what="boots, runs the tests"
+
+	if [ -n "${4:-}" ]; then
+		kunit=(-a "$4:/lib/tasklocal_kunit.ko"
+		       -a "$top/tools/testing/kunit-vm.sh:/test/kunit-vm.sh")
+		what="boots, runs the KUnit suites and the tests"
+	fi
+	if "$top/tools/testing/vm-run.sh" -k "$kernel" -t 1500 \
 		-l "$out/console-$name.log" \
-		-a "$ko:/lib/tasklocal.ko" \
+		-a "$ko:/lib/tasklocal.ko" "${kunit[@]}" \
 		-a "$top/tools/tlctl/tlctl:/bin/tlctl" \
 		-a "$top/tools/testing/lib.sh:/test/lib.sh" \
 		-a "$top/tools/testing/tests" \
@@ -151,10 +162,11 @@ vm_tests() {
 		-a "$top/build/testing/fuzz:/bin/fuzz" \
 		-a "$top/build/testing/stress:/bin/stress" \
 		-a "$top/build/testing/limits:/bin/limits" \
-		"$top/tools/testing/stock-tests.sh" >"$log" 2>&1; then
-		pass "$name VM: boots, runs the tests, no kernel report"
+		-a "$top/tools/testing/stock-tests.sh:/test/stock-tests.sh" \
+		"$top/tools/testing/vm-suite.sh" >"$log" 2>&1; then
+		pass "$name VM: $what, no kernel report"
 	else
-		fail "$name VM: boots, runs the tests, no kernel report" "$log"
+		fail "$name VM: $what, no kernel report" "$log"
 	fi
 	count_tap "$name" "$log"
 }
@@ -164,23 +176,15 @@ if want stock; then
 	vm_tests stock "$stock_image" "$top/build/stock/module/tasklocal.ko"
 fi
 
-# kunit_tests NAME KDIR SRC: the KUnit suites in a VM of kernel KDIR,
-# built from SRC; a result line per test case, prefixed with NAME
-kunit_tests() {
-	local name=$1 kdir=$2 src=$3 log=$out/vm-kunit-$1.log
+# kunit_results NAME SRC: the KUnit suites' results in the console log of
+# VM NAME (vm_tests with a KUnit module), parsed with SRC's kunit.py; a
+# result line per test case, prefixed with NAME
+kunit_results() {
+	local name=$1 src=$2
 	local ktap=$out/kunit-$1.ktap parsed=$out/kunit-parse-$1.log
 	local results=$out/kunit-results-$1.txt verdict test ran
 
-	if "$top/tools/testing/vm-run.sh" -q -k "$kdir/arch/x86/boot/bzImage" \
-		-l "$out/console-kunit-$name.log" -t 900 \
-		-a "$top/build/$name/module/tasklocal.ko:/lib/tasklocal.ko" \
-		-a "$top/build/$name/kunit/tasklocal_kunit.ko:/lib/tasklocal_kunit.ko" \
-		"$top/tools/testing/kunit-vm.sh" >"$log" 2>&1; then
-		pass "$name KUnit VM: no kernel report"
-	else
-		fail "$name KUnit VM: no kernel report" "$log"
-	fi
-	tr -d '\r' <"$out/console-kunit-$name.log" |
+	tr -d '\r' <"$out/console-$name.log" |
 		sed -n '/^KTAP-BEGIN/,/^KTAP-END/p' | sed '1d;$d' >"$ktap"
 	python3 "$src/tools/testing/kunit/kunit.py" parse "$ktap" \
 		>"$parsed" 2>&1
@@ -207,9 +211,9 @@ kunit_tests() {
 
 # kernel_tests NAME [nokunit]: build test kernel NAME (tools/testing/
 # kernels/), the module and its KUnit suites against it, then run the
-# KUnit suites and the integration tests under it. With nokunit, the
-# module alone and the integration tests: the suites use KUnit's API of
-# 6.5 and later (kunit_add_action()).
+# KUnit suites and the integration tests under it, in one boot. With
+# nokunit, the module alone and the integration tests: the suites use
+# KUnit's API of 6.5 and later (kunit_add_action()).
 kernel_tests() {
 	local name=$1 kunit=${2:-kunit} kdir src dir what="module and KUnit suites"
 
@@ -228,9 +232,15 @@ kernel_tests() {
 	step "$name: $what build (W=1, -Werror)" \
 		make -C "$src" O="$kdir" M="$dir" W=1 KCFLAGS=-Werror \
 			modules || return
-	[ "$kunit" = kunit ] && kunit_tests "$name" "$kdir" "$src"
-	vm_tests "$name" "$kdir/arch/x86/boot/bzImage" \
-		"$top/build/$name/module/tasklocal.ko"
+	if [ "$kunit" = kunit ]; then
+		vm_tests "$name" "$kdir/arch/x86/boot/bzImage" \
+			"$top/build/$name/module/tasklocal.ko" \
+			"$top/build/$name/kunit/tasklocal_kunit.ko"
+		kunit_results "$name" "$src"
+	else
+		vm_tests "$name" "$kdir/arch/x86/boot/bzImage" \
+			"$top/build/$name/module/tasklocal.ko"
+	fi
 }
 
 # "kunit" is the debug kernel's old name

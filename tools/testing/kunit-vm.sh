@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the KUnit kernel VM: load tasklocal and its KUnit suites,
-# unload both (KUnit results stay in debugfs until then), and print the
-# suites' KTAP as one document between KTAP-BEGIN and KTAP-END.
+# Runs inside a test kernel's VM (from vm-suite.sh): load tasklocal and
+# its KUnit suites, unload both (KUnit results stay in debugfs until
+# then), and print the suites' KTAP as one document between KTAP-BEGIN
+# and KTAP-END.
 
 # Arm failslab for the tasks that ask for it (current->make_it_fail): the
 # allocation-failure tests set that flag around the calls they test.
@@ -34,6 +35,8 @@ suites=$(ls -d /sys/kernel/debug/kunit/tasklocal_* 2>/dev/null)
 } >/tmp/ktap
 rmmod tasklocal_kunit || exit 1
 rmmod tasklocal || exit 1
+# failslab as it was, for what runs after
+[ -d $fs ] && echo 0 >$fs/probability
 echo "KTAP-BEGIN"
 cat /tmp/ktap
 echo "KTAP-END"

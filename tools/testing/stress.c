@@ -301,6 +301,30 @@ static void store(__u64 *p, __u64 v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+/*
+ * Workers start together, once all are created: creating 64 threads
+ * among running ones can take longer than the run on a slow kernel.
+ */
+static pthread_mutex_t go_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t go_cond = PTHREAD_COND_INITIALIZER;
+static bool go;
+
+static void wait_for_go(void)
+{
+	pthread_mutex_lock(&go_lock);
+	while (!go)
+		pthread_cond_wait(&go_cond, &go_lock);
+	pthread_mutex_unlock(&go_lock);
+}
+
+static void say_go(void)
+{
+	pthread_mutex_lock(&go_lock);
+	go = true;
+	pthread_cond_broadcast(&go_cond);
+	pthread_mutex_unlock(&go_lock);
+}
+
 static bool stopping(void)
 {
 	return __atomic_load_n(&stop, __ATOMIC_ACQUIRE);
@@ -1385,6 +1409,7 @@ static void *worker_main(void *arg)
 	}
 	for (i = 0; i < POOL_PER_CHURN; i++)
 		w->fds[i] = -1;
+	wait_for_go();
 	while (!stopping()) {
 		switch (w->role) {
 		case ROLE_VALUE:
@@ -1688,6 +1713,11 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# %u threads created in %.1f s\n", nr_workers,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	say_go();
 	sleep(duration);
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
