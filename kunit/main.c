@@ -8,7 +8,7 @@
 #include "tasklocal_kunit.h"
 
 kunit_test_suites(&tasklocal_map_suite, &tasklocal_api_suite,
-		  &tasklocal_table_suite);
+		  &tasklocal_table_suite, &tasklocal_stress_suite);
 
 MODULE_DESCRIPTION("KUnit tests for tasklocal");
 MODULE_LICENSE("GPL");

@@ -7,5 +7,6 @@
 extern struct kunit_suite tasklocal_map_suite;
 extern struct kunit_suite tasklocal_api_suite;
 extern struct kunit_suite tasklocal_table_suite;
+extern struct kunit_suite tasklocal_stress_suite;
 
 #endif
