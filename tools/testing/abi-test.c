@@ -12,94 +12,30 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/tasklocal.h>
 
+#include "tap.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open	434
 #endif
 
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BAD_PTR		16ULL	/* never mapped */
 #define SNAP_SLOTS	256
 #define SNAP_VALUES	65536
 
-static int dev;
-static int nr_tests, nr_failed;
 static struct tasklocal_version ver;
 
 /* The keys set up first: named, named without value, initial, fd-owned. */
 static struct tasklocal_key_create key_v, key_nv, key_init, key_fd;
-
-static __printf(2, 3) void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_tests++;
-	if (!ok)
-		nr_failed++;
-	printf("%sok %d - ", ok ? "" : "not ", nr_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static const char *errname(int err)
-{
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ 0, "success" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
-		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
-		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
-		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
-		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
-	};
-	static char buf[32];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
-static __u64 ptr(const void *p)
-{
-	return (__u64)(uintptr_t)p;
-}
-
-static int xioctl(unsigned long cmd, void *arg)
-{
-	return ioctl(dev, cmd, arg) < 0 ? errno : 0;
-}
 
 /* What a failed call must leave alone: every key, and this task's table. */
 struct snap {
@@ -991,18 +927,14 @@ static int main_fail_nth(void)
 		    nth_cases[i].what);
 	}
 	cleanup();
-	printf("1..%d\n", nr_tests);
-	return nr_failed ? 1 : 0;
+	return tap_end();
 }
 
 int main(int argc, char **argv)
 {
-	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
-		       strerror(errno));
+	dev = dev_open();
+	if (dev < 0)
 		return 1;
-	}
 	if (argc > 1 && !strcmp(argv[1], "fail-nth"))
 		return main_fail_nth();
 	setup();
@@ -1022,6 +954,5 @@ int main(int argc, char **argv)
 	test_grown();
 	test_changes();
 	cleanup();
-	printf("1..%d\n", nr_tests);
-	return nr_failed ? 1 : 0;
+	return tap_end();
 }

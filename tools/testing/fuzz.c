@@ -61,13 +61,14 @@
 
 #include <linux/tasklocal.h>
 
+/* errname(0): the per-errno counts call a success "ok" */
+#define TAP_SUCCESS_NAME	"ok"
+#include "tap.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open	434
 #endif
 
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE		4096UL
 #define MAX_PROCS	64
 #define NR_ERRNO	134		/* the last counts every errno above */
@@ -217,44 +218,6 @@ static struct {
 	unsigned int names;	/* names made so far */
 } st;
 
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static const char *errname(int err)
-{
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ 0, "ok" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
-		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
-		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
-		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
-		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" }, { EMFILE, "EMFILE" }, { ENFILE, "ENFILE" },
-		{ EBUSY, "EBUSY" }, { EAGAIN, "EAGAIN" }, { EINTR, "EINTR" },
-		{ EIO, "EIO" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ EOVERFLOW, "EOVERFLOW" }, { ECHILD, "ECHILD" },
-	};
-	static char buf[32];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
 /* xorshift64* */
 static __u64 next(void)
 {
@@ -282,11 +245,6 @@ static void seed_rng(__u64 seed, __u64 index)
 	st.rng = splitmix(splitmix(seed) ^ splitmix(index + 1));
 	if (!st.rng)
 		st.rng = 1;
-}
-
-static __u64 ptr(const void *p)
-{
-	return (__u64)(uintptr_t)p;
 }
 
 /* @limit, its neighbours, 0, 1, ~0, or something random */
@@ -1358,12 +1316,9 @@ static int setup(void)
 {
 	size_t i;
 
-	st.dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
-	if (st.dev < 0) {
-		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
-		       strerror(errno));
+	st.dev = dev_open();
+	if (st.dev < 0)
 		return -1;
-	}
 	if (ioctl(st.dev, TASKLOCAL_IOC_VERSION, &st.v)) {
 		printf("Bail out! TASKLOCAL_IOC_VERSION: %s\n",
 		       strerror(errno));
@@ -1512,7 +1467,7 @@ int main(int argc, char **argv)
 {
 	__u64 seed = 1, calls = 100000, share;
 	const char *child = NULL;
-	int procs = 4, opt, k, status, left, nr = 0, failed = 0;
+	int procs = 4, opt, k, status, left;
 	pid_t pids[MAX_PROCS];
 	struct slot *s;
 	char path[128], tmpdir[64], *nl;
@@ -1601,17 +1556,16 @@ int main(int argc, char **argv)
 	for (k = 0; k < procs; k++) {
 		s = &st.sh->slot[k];
 		if (!s->failed) {
-			printf("ok %d - fuzz process %d: %llu calls, every errno documented\n",
-			       ++nr, k, (unsigned long long)s->calls);
+			tap(true, "fuzz process %d: %llu calls, every errno documented",
+			    k, (unsigned long long)s->calls);
 			continue;
 		}
-		failed = 1;
 		nl = strchr(s->fail, '\n');
 		if (nl)
 			*nl++ = '\0';
-		printf("not ok %d - fuzz process %d: %llu calls, %s: %s (%u failures)\n",
-		       ++nr, k, (unsigned long long)s->calls,
-		       "first undocumented", s->fail, s->failures);
+		tap(false, "fuzz process %d: %llu calls, %s: %s (%u failures)",
+		    k, (unsigned long long)s->calls, "first undocumented",
+		    s->fail, s->failures);
 		while (nl && *nl) {
 			char *end = strchr(nl, '\n');
 
@@ -1622,13 +1576,10 @@ int main(int argc, char **argv)
 		}
 	}
 	left = st.dev < 0 ? -1 : sweep();
-	printf("%sok %d - fuzz: no t85 key left behind (%d)\n",
-	       left ? "not " : "", ++nr, left);
-	failed |= left != 0;
+	tap(!left, "fuzz: no t85 key left behind (%d)", left);
 	unlink(path);
 	rmdir(st.sh->tmpdir);
-	printf("1..%d\n", nr);
-	return failed;
+	return tap_end();
 
 usage:
 	fprintf(stderr, "usage: fuzz [-s SEED] [-n CALLS] [-p PROCS]\n");

@@ -28,9 +28,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +49,8 @@
 
 #include <linux/tasklocal.h>
 
+#include "tap.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open	434
 #endif
@@ -64,88 +64,13 @@
 #define TASKLOCAL_GET_UNSTORED	BIT(9)
 #endif
 
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
-
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PARAM_DIR	"/sys/module/tasklocal/parameters/"
-#define DUMP_SLOTS	64
 #define RACE_ROUNDS	200
 #define BIG_VALUE	(1024U * 1024)
 
-static int dev;
-static int nr_tests, nr_failed;
 static const char *case_name;	/* for a case that takes an argument */
 static unsigned char case_byte;
 static char tmpdir[64];		/* pidfd mode: where forged files go */
-
-static __printf(2, 3) void tap(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_tests++;
-	if (!ok)
-		nr_failed++;
-	printf("%sok %d - ", ok ? "" : "not ", nr_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static const char *errname(int err)
-{
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ 0, "success" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
-		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
-		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
-		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
-		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" }, { EMFILE, "EMFILE" },
-	};
-	static __thread char buf[32];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
-static __u64 ptr(const void *p)
-{
-	return (__u64)(uintptr_t)p;
-}
-
-static int xioctl(unsigned long cmd, void *arg)
-{
-	return ioctl(dev, cmd, arg) < 0 ? errno : 0;
-}
-
-/* @got is @want, or a diagnostic says what it was. */
-static bool want_err(const char *what, int got, int want)
-{
-	if (got == want)
-		return true;
-	diag("%s: got %s, want %s", what, errname(got), errname(want));
-	return false;
-}
 
 static void name_set(__u64 *words, const char *name)
 {
@@ -187,78 +112,6 @@ static int fd_key(struct tasklocal_key_create *kc, const char *initial)
 	return key_create(kc, NULL, TASKLOCAL_KEY_FD, initial);
 }
 
-static int key_delete(__u64 id)
-{
-	struct tasklocal_key_delete kd;
-
-	memset(&kd, 0, sizeof(kd));
-	kd.id = id;
-	return xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
-}
-
-static int vset(__u64 id, __u32 flags, const void *buf, __u32 len)
-{
-	struct tasklocal_value v;
-
-	memset(&v, 0, sizeof(v));
-	v.key_id = id;
-	v.flags = flags;
-	v.value = ptr(buf);
-	v.len = len;
-	return xioctl(TASKLOCAL_IOC_SET, &v);
-}
-
-static int vget(__u64 id, void *buf, __u32 *len, __u32 *flags)
-{
-	struct tasklocal_value v;
-	int err;
-
-	memset(&v, 0, sizeof(v));
-	v.key_id = id;
-	v.value = ptr(buf);
-	v.len = *len;
-	err = xioctl(TASKLOCAL_IOC_GET, &v);
-	*len = v.len;
-	if (flags)
-		*flags = v.flags;
-	return err;
-}
-
-static int vremove(__u64 id)
-{
-	struct tasklocal_value v;
-
-	memset(&v, 0, sizeof(v));
-	v.key_id = id;
-	return xioctl(TASKLOCAL_IOC_REMOVE, &v);
-}
-
-/* This task's table; ENODATA if it has none. */
-static int dump_self(struct tasklocal_table_dump *d,
-		     struct tasklocal_slot *slots)
-{
-	memset(d, 0, sizeof(*d));
-	d->slots = ptr(slots);
-	d->nr_slots = DUMP_SLOTS;
-	return xioctl(TASKLOCAL_IOC_TABLE_DUMP, d);
-}
-
-/* Entries in this task's table (0 for no table), or -1 with a diagnostic. */
-static int table_size(void)
-{
-	struct tasklocal_slot slots[DUMP_SLOTS];
-	struct tasklocal_table_dump d;
-	int err = dump_self(&d, slots);
-
-	if (err == ENODATA)
-		return 0;
-	if (err) {
-		diag("TABLE_DUMP of self: %s", errname(err));
-		return -1;
-	}
-	return d.size;
-}
-
 /* Does this task's table hold an entry for key @id? */
 static bool table_has(__u64 id)
 {
@@ -274,36 +127,14 @@ static bool table_has(__u64 id)
 	return false;
 }
 
-/*
- * Call @fn(@arg) for every key in the key list, live or dead; false if
- * the list could not be read.
- */
-static bool keys_each(void (*fn)(const struct tasklocal_key_info *, void *),
+/* keys_each(), with a diagnostic if KEY_LIST failed */
+static void keys_walk(void (*fn)(const struct tasklocal_key_info *, void *),
 		      void *arg)
 {
-	struct tasklocal_key_info info[32];
-	struct tasklocal_key_list kl;
-	__u64 start = 0;
-	__u32 i;
-	int err;
+	int err = keys_each(fn, arg);
 
-	do {
-		memset(&kl, 0, sizeof(kl));
-		kl.keys = ptr(info);
-		kl.count = ARRAY_SIZE(info);
-		kl.start_id = start;
-		err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
-		if (err) {
-			diag("KEY_LIST: %s", errname(err));
-			return false;
-		}
-		for (i = 0; i < kl.count; i++)
-			fn(&info[i], arg);
-		if (kl.next_id && kl.next_id <= start)
-			return false;
-		start = kl.next_id;
-	} while (start);
-	return true;
+	if (err > 0)
+		diag("KEY_LIST: %s", errname(err));
 }
 
 struct key_find {
@@ -325,7 +156,7 @@ static __u64 key_find(const char *name)
 {
 	struct key_find kf = { .name = name };
 
-	keys_each(key_find_one, &kf);
+	keys_walk(key_find_one, &kf);
 	return kf.id;
 }
 
@@ -347,7 +178,7 @@ static void key_sweep(void)
 {
 	int n = 0;
 
-	keys_each(key_sweep_one, &n);
+	keys_walk(key_sweep_one, &n);
 }
 
 static int param_read(const char *name, unsigned long *val)
@@ -602,8 +433,7 @@ static int main_pidfd(void)
 	run("TABLE_DUMP by pidfd of a FIFO named [pidfd]: EBADF", pidfd_fifo,
 	    30);
 	rmdir(tmpdir);
-	printf("1..%d\n", nr_tests);
-	return nr_failed ? 1 : 0;
+	return tap_end();
 }
 
 /* Case 2: a deleted key's id is not handed to the next key at once. */
@@ -1635,18 +1465,14 @@ static int main_all(void)
 	    close_race, 300);
 	run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
 	images_remove();
-	printf("1..%d\n", nr_tests);
-	return nr_failed ? 1 : 0;
+	return tap_end();
 }
 
 int main(int argc, char **argv)
 {
-	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
-		       strerror(errno));
+	dev = dev_open();
+	if (dev < 0)
 		return 1;
-	}
 	if (argc == 4 && !strcmp(argv[1], "exec-check"))
 		return main_exec_check(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "exec-secret"))
@@ -1655,8 +1481,7 @@ int main(int argc, char **argv)
 		return main_pidfd();
 	if (argc == 2 && !strcmp(argv[1], "fork-softirq")) {
 		run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
-		printf("1..%d\n", nr_tests);
-		return nr_failed ? 1 : 0;
+		return tap_end();
 	}
 	if (argc == 1)
 		return main_all();

@@ -30,17 +30,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,9 +46,8 @@
 
 #include <linux/tasklocal.h>
 
-#define __printf(a, b)	__attribute__((__format__(__printf__, a, b)))
+#include "tap.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #ifndef BIT_ULL
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
@@ -261,7 +257,6 @@ struct worker {
 	__u32 values_room;
 };
 
-static int dev;
 static struct shared *sh;
 static struct key shared_keys[NR_SHARED];
 static __u64 *pool;		/* words, POOL_PER_CHURN per churn thread */
@@ -271,11 +266,6 @@ static unsigned int nr_workers, nr_role[NR_ROLES];
 static pid_t *children;		/* per fork thread, 0 when none */
 static int stop;
 static __u64 next_tag = 1;
-
-static __u64 ptr(const void *p)
-{
-	return (__u64)(uintptr_t)p;
-}
 
 static __u64 rnd(struct worker *w)
 {
@@ -330,29 +320,6 @@ static bool stopping(void)
 	return __atomic_load_n(&stop, __ATOMIC_ACQUIRE);
 }
 
-static const char *errname(int err)
-{
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ 0, "success" }, { EINVAL, "EINVAL" }, { ENOENT, "ENOENT" },
-		{ EEXIST, "EEXIST" }, { E2BIG, "E2BIG" }, { EFAULT, "EFAULT" },
-		{ EPERM, "EPERM" }, { ENODATA, "ENODATA" }, { ERANGE, "ERANGE" },
-		{ ESRCH, "ESRCH" }, { EBADF, "EBADF" }, { ENOTTY, "ENOTTY" },
-		{ ENOSPC, "ENOSPC" }, { EDQUOT, "EDQUOT" }, { ENOMEM, "ENOMEM" },
-		{ EBUSY, "EBUSY" }, { EMFILE, "EMFILE" },
-	};
-	static __thread char buf[32];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
 static const char *who(struct worker *w)
 {
 	static __thread char buf[48];
@@ -384,11 +351,6 @@ static __printf(3, 4) void violation(struct worker *w, enum inv which,
 	va_start(ap, fmt);
 	vsnprintf(sh->detail[which][n] + len, DETAIL_LEN - len, fmt, ap);
 	va_end(ap);
-}
-
-static int xioctl(unsigned long cmd, void *arg)
-{
-	return ioctl(dev, cmd, arg) < 0 ? errno : 0;
 }
 
 /* Values */
@@ -468,41 +430,6 @@ static int key_create(__u64 tag, char kind, __u32 flags, bool initial,
 		kc->initial = ptr(init);
 	}
 	return xioctl(TASKLOCAL_IOC_KEY_CREATE, kc);
-}
-
-static int key_delete(__u64 id)
-{
-	struct tasklocal_key_delete kd = { .id = id };
-
-	return xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
-}
-
-static int vset(__u64 id, __u32 flags, const void *buf, __u32 len)
-{
-	struct tasklocal_value v = {
-		.key_id = id, .flags = flags, .len = len, .value = ptr(buf),
-	};
-
-	return xioctl(TASKLOCAL_IOC_SET, &v);
-}
-
-static int vget(__u64 id, void *buf, __u32 *len, __u32 *flags)
-{
-	struct tasklocal_value v = {
-		.key_id = id, .len = *len, .value = ptr(buf),
-	};
-	int err = xioctl(TASKLOCAL_IOC_GET, &v);
-
-	*len = v.len;
-	*flags = v.flags;
-	return err;
-}
-
-static int vremove(__u64 id)
-{
-	struct tasklocal_value v = { .key_id = id };
-
-	return xioctl(TASKLOCAL_IOC_REMOVE, &v);
 }
 
 static __u64 tag_alloc(void)
@@ -1443,37 +1370,31 @@ static int stats(struct tasklocal_stats *s)
 	return xioctl(TASKLOCAL_IOC_STATS, s);
 }
 
+struct t80_count {
+	char *first;	/* a description of the first one */
+	size_t room;
+	int n;
+};
+
+static void t80_key_one(const struct tasklocal_key_info *info, void *arg)
+{
+	const char *name = (const char *)info->name;
+	struct t80_count *tk = arg;
+
+	if (strncmp(name, "t80.", 4))
+		return;
+	if (!tk->n++)
+		snprintf(tk->first, tk->room, "%.64s (id %llu, flags %#x, %u entries)",
+			 name, (unsigned long long)info->id, info->flags,
+			 info->entries);
+}
+
 /* "t80." keys in KEY_LIST, live or dead; -1 if it cannot be read. */
 static int t80_keys(char *first, size_t room)
 {
-	struct tasklocal_key_info info[64];
-	struct tasklocal_key_list kl;
-	__u64 start = 0;
-	int n = 0;
-	__u32 i;
+	struct t80_count tk = { .first = first, .room = room };
 
-	do {
-		memset(&kl, 0, sizeof(kl));
-		kl.keys = ptr(info);
-		kl.count = ARRAY_SIZE(info);
-		kl.start_id = start;
-		if (xioctl(TASKLOCAL_IOC_KEY_LIST, &kl))
-			return -1;
-		for (i = 0; i < kl.count; i++) {
-			const char *name = (const char *)info[i].name;
-
-			if (strncmp(name, "t80.", 4))
-				continue;
-			if (!n++)
-				snprintf(first, room, "%.64s (id %llu, flags %#x, %u entries)",
-					 name, (unsigned long long)info[i].id,
-					 info[i].flags, info[i].entries);
-		}
-		if (kl.next_id && kl.next_id <= start)
-			return -1;
-		start = kl.next_id;
-	} while (start);
-	return n;
+	return keys_each(t80_key_one, &tk) ? -1 : tk.n;
 }
 
 static void bad_usage(void)
@@ -1482,21 +1403,17 @@ static void bad_usage(void)
 	exit(2);
 }
 
-static int tap_n;
-
-static bool tap(enum inv inv)
+/* The TAP line of invariant @inv, after the violations kept in detail. */
+static void tap_inv(enum inv inv)
 {
 	__u32 i, n = sh->ndetail[inv];
 	bool ok = !sh->count[inv];
 
 	for (i = 0; i < n && i < DETAILS; i++)
-		printf("# %s\n", sh->detail[inv][i]);
+		diag("%s", sh->detail[inv][i]);
 	if (!ok)
-		printf("# %llu violation(s)\n",
-		       (unsigned long long)sh->count[inv]);
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++tap_n, inv_names[inv]);
-	fflush(stdout);
-	return ok;
+		diag("%llu violation(s)", (unsigned long long)sh->count[inv]);
+	tap(ok, "%s", inv_names[inv]);
 }
 
 static void setup_roles(unsigned int nthreads, __u64 seed)
@@ -1630,7 +1547,7 @@ int main(int argc, char **argv)
 	__u64 seed = 1, total[NR_OPS] = { 0 };
 	struct timespec t0, t1, t2;
 	double secs;
-	int opt, err, failed = 0;
+	int opt, err;
 	size_t shsize;
 
 	while ((opt = getopt(argc, argv, "s:d:t:")) != -1) {
@@ -1651,12 +1568,9 @@ int main(int argc, char **argv)
 	if (optind != argc || nthreads < 4 || nthreads > 4096)
 		bad_usage();
 
-	dev = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev < 0) {
-		printf("Bail out! cannot open %s: %s\n", TASKLOCAL_DEVICE,
-		       strerror(errno));
+	dev = dev_open();
+	if (dev < 0)
 		return 1;
-	}
 	workers = calloc(nthreads, sizeof(*workers));
 	shsize = sizeof(*sh);
 	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
@@ -1752,8 +1666,6 @@ int main(int argc, char **argv)
 				  op_names[ops_needed[i]]);
 
 	for (i = 0; i < NR_INV; i++)
-		if (!tap(i))
-			failed++;
-	printf("1..%d\n", tap_n);
-	return failed ? 1 : 0;
+		tap_inv(i);
+	return tap_end();
 }

@@ -9,46 +9,14 @@
 # of it those of the uid 1000 run. Measured: ~6 s for both on the stock
 # kernel, ~90 s on the debug kernel (KASAN, lockdep, kmemleak).
 
-# t85_run LABEL CMD...: run CMD, re-emitting each of its TAP lines as it
-# comes (through a FIFO, so that a crash still shows the lines before)
-t85_run() {
-	t85_label=$1
-	shift
-	t85_fifo=/tmp/t85.fifo
-	rm -f $t85_fifo /tmp/t85.plan
-	mkfifo $t85_fifo
-	t85_start=$(date +%s)
-	"$@" >$t85_fifo 2>&1 &
-	t85_pid=$!
-	while IFS= read -r t85_line; do
-		case "$t85_line" in
-		"not ok "*) tap_not_ok "$t85_label: ${t85_line#not ok * - }" ;;
-		"ok "*) tap_ok "$t85_label: ${t85_line#ok * - }" ;;
-		"1.."*) echo "$t85_line" >/tmp/t85.plan; echo "# $t85_line" ;;
-		"Bail out!"*) tap_not_ok "$t85_label: $t85_line" ;;
-		"# "*) echo "$t85_line" ;;
-		*) echo "# $t85_line" ;;
-		esac
-	done <$t85_fifo
-	wait $t85_pid
-	t85_status=$?
-	rm -f $t85_fifo
-	echo "# $t85_label: $(( $(date +%s) - t85_start ))s"
-	if [ -s /tmp/t85.plan ]; then
-		tap_ok "$t85_label: ran to its end (status $t85_status)"
-	else
-		tap_not_ok "$t85_label: ran to its end (status $t85_status, no plan line)"
-	fi
-}
-
 t85_calls=${FUZZ_CALLS:-100000}
 t85_user_calls=$((t85_calls / 5))
 
 if command -v fuzz >/dev/null 2>&1; then
-	t85_run "fuzz seed 1" fuzz -s 1 -n $t85_calls -p 4
+	tap_program -c -t "fuzz seed 1" fuzz -s 1 -n $t85_calls -p 4
 	# a kernel without tmpfs leaves /tmp as the initramfs made it
 	chmod 1777 /tmp
-	t85_run "fuzz seed 2 uid 1000" runas 1000 fuzz -s 2 -n $t85_user_calls -p 2
+	tap_program -c -t "fuzz seed 2 uid 1000" runas 1000 fuzz -s 2 -n $t85_user_calls -p 2
 else
 	tap_not_ok "fuzz is in the VM (build/testing/fuzz, see tools/testing/Makefile)"
 fi
