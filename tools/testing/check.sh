@@ -12,9 +12,11 @@
 # KUnit suites, and runs checkpatch. Ends with one line
 # "N passed, N failed".
 #
-# Environment: KEEP_GOING=0 stops at the first failure; ONLY=a,b runs
-# only the named stages (build,native,stock,stock-rt,debug,debug-6.1,
-# kcsan,rt,style; kunit is another name for debug).
+# Environment: KEEP_GOING=0 stops at the first failure (and runs the VM
+# stages one after the other); ONLY=a,b runs only the named stages
+# (build,native,stock,stock-rt,debug,debug-6.1,kcsan,rt,style; kunit is
+# another name for debug); LANES=1 runs the VM stages one after the
+# other instead of in two lanes side by side.
 
 set -uo pipefail
 
@@ -171,10 +173,10 @@ vm_tests() {
 	count_tap "$name" "$log"
 }
 
-if want stock; then
+stock_tests() {
 	say "== stock kernel VM ($stock_kver)"
 	vm_tests stock "$stock_image" "$top/build/stock/module/tasklocal.ko"
-fi
+}
 
 # kunit_results NAME SRC: the KUnit suites' results in the console log of
 # VM NAME (vm_tests with a KUnit module), parsed with SRC's kunit.py; a
@@ -243,21 +245,10 @@ kernel_tests() {
 	fi
 }
 
-# "kunit" is the debug kernel's old name
-if want debug || want kunit; then
-	kernel_tests debug
-fi
-if want debug-6.1; then
-	kernel_tests debug-6.1 nokunit
-fi
-for k in kcsan rt; do
-	if want "$k"; then
-		kernel_tests "$k"
-	fi
-done
-
 # Debian's 6.1 PREEMPT_RT kernel, as a user of it has it
-if want stock-rt; then
+stock_rt_tests() {
+	local rt_kver
+
 	rt_kver=$(ls -1d /lib/modules/*-rt-amd64 2>/dev/null | sort -rV |
 		  head -n 1 | xargs -r basename)
 	say "== Debian's stock PREEMPT_RT kernel (${rt_kver:-none})"
@@ -271,7 +262,67 @@ if want stock-rt; then
 	else
 		fail "stock-rt: linux-image-rt-amd64 and its headers are installed (make deps)"
 	fi
-fi
+}
+
+# Two lanes of VM stages run side by side (LANES=1: one after the other):
+# a VM keeps one of the two cores busy for much of its run, so two of
+# them finish sooner than one after the other. A lane's output is kept
+# in build/check/lane-N.log and shown, and counted, when it ends.
+lane_pids=()
+
+lane() {
+	local n=$1
+	shift
+	if [ "${LANES:-2}" -lt 2 ] || [ "${KEEP_GOING:-1}" = 0 ]; then
+		"$@"
+		return
+	fi
+	say "== lane $n: ${*:2} (in the background; log: $out/lane-$n.log)"
+	(
+		passed=0 failed=0 failures=()
+		"$@"
+	) >"$out/lane-$n.log" 2>&1 &
+	lane_pids[$n]=$!
+}
+
+# run_stages STAGE...: the named stages that are wanted, in order
+run_stages() {
+	local st
+	for st in "$@"; do
+		case $st in
+		stock) want stock && stock_tests ;;
+		stock-rt) want stock-rt && stock_rt_tests ;;
+		debug) { want debug || want kunit; } && kernel_tests debug ;;
+		debug-6.1) want debug-6.1 && kernel_tests debug-6.1 nokunit ;;
+		*) want "$st" && kernel_tests "$st" ;;
+		esac
+	done
+	return 0
+}
+
+# lanes_join: wait for each lane, show its output, count its verdicts
+lanes_join() {
+	local n line
+	for n in "${!lane_pids[@]}"; do
+		wait "${lane_pids[$n]}"
+		say "== lane $n ended"
+		while IFS= read -r line; do
+			say "$line"
+			case "$line" in
+			"PASS  "*) passed=$((passed + 1)) ;;
+			"FAIL  "*) failed=$((failed + 1))
+				   failures+=("${line#FAIL  }") ;;
+			esac
+		done <"$out/lane-$n.log"
+	done
+	lane_pids=()
+}
+
+# about equal halves, warm or cold (the kernels' builds: 6.12 in one,
+# 6.1 and 6.12 in the other)
+lane 1 run_stages debug kcsan
+lane 2 run_stages stock stock-rt debug-6.1 rt
+lanes_join
 
 if want style; then
 	say "== style"

@@ -76,13 +76,20 @@ key=$( { effective; echo "$pkg $version"; } | sha256sum | cut -c1-16)
 src=$cache/$pkg-$version
 out=$cache/$name-$key
 
+# one unpacking of a source at a time: make check's lanes may need the
+# same one together
 unpack() {
 	[ -e "$src/.unpacked" ] && return
-	say "unpacking $pkg ($version) into $src"
-	rm -rf "$src"
-	mkdir -p "$src"
-	tar -C "$src" --strip-components=1 -xf "$tarball"
-	touch "$src/.unpacked"
+	exec 9>"$cache/.unpack-$pkg.lock"
+	flock 9
+	if [ ! -e "$src/.unpacked" ]; then
+		say "unpacking $pkg ($version) into $src"
+		rm -rf "$src"
+		mkdir -p "$src"
+		tar -C "$src" --strip-components=1 -xf "$tarball"
+		touch "$src/.unpacked"
+	fi
+	exec 9>&-
 }
 
 case $mode in
