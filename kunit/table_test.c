@@ -21,6 +21,8 @@ static struct task_struct *fake_task(struct kunit *test)
 						 GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, task);
+	/* the exit hook pins it on PREEMPT_RT: never the last reference */
+	refcount_set(&task->usage, 1);
 	return task;
 }
 

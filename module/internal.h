@@ -68,6 +68,10 @@ struct tl_table {
 	struct task_struct *task;	/* registry key; not a reference */
 	pid_t pid;
 	bool dead;			/* emptied for good: exit or unload */
+	/* PREEMPT_RT: its task exited; in the registry, pinning the task,
+	 * until tl_release_work unlinks it
+	 */
+	bool exited;
 	bool inherit;			/* has held an inheritable entry */
 	struct tl_fork_kit *kit;	/* PREEMPT_RT: for the next fork */
 	struct callback_head *exec_work; /* for a secure exec; see exec.c */

@@ -23,6 +23,7 @@
 #include <linux/pid.h>
 #include <linux/rhashtable.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -47,8 +48,13 @@ static const struct rhashtable_params tl_table_params = {
 
 /*
  * Tables of exited tasks, waiting for tl_release_work: the exit hook runs
- * with preemption disabled, where destroy() ops (and on PREEMPT_RT the
- * table's spinlock) may not run, so it only unlinks the table.
+ * with preemption disabled, where destroy() ops may not run, so it only
+ * unlinks the table. On PREEMPT_RT it may not even do that: before 6.9 an
+ * rhashtable removal takes bucket locks with local_bh_disable(), which
+ * warns there when a preempted task holds the CPU's softirq lock. There
+ * the table is marked exited instead (lookups and walks pass it by), its
+ * task pinned so that no new task can take its key, and the worker
+ * unlinks it.
  */
 static LLIST_HEAD(tl_released);
 static void tl_tables_release_fn(struct work_struct *work);
@@ -74,12 +80,16 @@ EXPORT_SYMBOL_IF_KUNIT(tl_table_unlock);
  * @task: the task
  *
  * Call under rcu_read_lock(); the table stays valid until it is dropped.
+ * The table of a task past the exit hook is not found.
  *
  * Return: the table, or NULL.
  */
 struct tl_table *tl_table_find(struct task_struct *task)
 {
-	return rhashtable_lookup(&tl_tables, &task, tl_table_params);
+	struct tl_table *t = rhashtable_lookup(&tl_tables, &task,
+					       tl_table_params);
+
+	return t && !READ_ONCE(t->exited) ? t : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_find);
 
@@ -227,7 +237,14 @@ static void tl_tables_release_fn(struct work_struct *work)
 	struct tl_table *t, *next;
 
 	llist_for_each_entry_safe(t, next, list, free_node) {
+		struct task_struct *exited = t->exited ? t->task : NULL;
+
+		if (exited)
+			rhashtable_remove_fast(&tl_tables, &t->node,
+					       tl_table_params);
 		tl_table_release(t);
+		if (exited)
+			put_task_struct(exited);
 		cond_resched();
 	}
 }
@@ -251,7 +268,8 @@ EXPORT_SYMBOL_IF_KUNIT(tl_tables_flush);
  * @task: the task, past PF_EXITING: no table is created for it again
  *
  * Called from the sched_process_exit tracepoint, preemption disabled: the
- * table leaves the registry and every CPU's cache here, in O(1) of its
+ * table leaves the registry (on PREEMPT_RT: is marked exited, and left
+ * to the worker to unlink) and every CPU's cache here, in O(1) of its
  * size, and is emptied and freed by tl_release_work in process context.
  */
 void tl_table_task_exit(struct task_struct *task)
@@ -260,14 +278,21 @@ void tl_table_task_exit(struct task_struct *task)
 
 	rcu_read_lock();
 	t = tl_table_find(task);
-	if (t && !rhashtable_remove_fast(&tl_tables, &t->node,
-					 tl_table_params)) {
-		/* before the task_struct can be reused for another task */
-		tl_table_uncache(t);
-		tl_stats_table_freed(t);
-		llist_add(&t->free_node, &tl_released);
-		queue_work(system_unbound_wq, &tl_release_work);
+	if (!t)
+		goto out;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		get_task_struct(task);	/* its key stays its own */
+		WRITE_ONCE(t->exited, true);
+	} else if (rhashtable_remove_fast(&tl_tables, &t->node,
+					  tl_table_params)) {
+		goto out;
 	}
+	/* before the task_struct can be reused for another task */
+	tl_table_uncache(t);
+	tl_stats_table_freed(t);
+	llist_add(&t->free_node, &tl_released);
+	queue_work(system_unbound_wq, &tl_release_work);
+out:
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_task_exit);
@@ -332,6 +357,8 @@ int tl_tables_walk(int (*fn)(struct tl_table *t, void *arg), void *arg,
 				continue;
 			break;
 		}
+		if (READ_ONCE(t->exited))
+			continue;	/* tl_release_work's now */
 		ret = fn(t, arg);
 		if (ret)
 			break;
