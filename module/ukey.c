@@ -293,25 +293,37 @@ int tl_ukey_create(struct tasklocal_key_create *kc,
 	}
 	list_add_tail(&uk->node, &tl_ukeys);
 	atomic_long_inc(&tl_stats.user_keys);
-	/* once unlocked, another task may find the key by id and kill it */
+	/*
+	 * Once unlocked, another task may find the key by id and delete it,
+	 * dropping the registry's reference: hold one of our own until the
+	 * reply is written.
+	 */
+	kref_get(&uk->key.strong);
 	kc->id = uk->key.id;
 	kc->hash = uk->key.mk.hash;
 	mutex_unlock(&tl_ukeys_lock);
 
-	/* Its one strong reference now belongs to the fd or the registry. */
+	/* Its first strong reference now belongs to the fd or the registry. */
 	kc->fd = file ? fd : -1;
 	if (copy_to_user(reply, kc, sizeof(*kc))) {
-		tl_ukey_kill(uk);
+		bool listed;
+
+		mutex_lock(&tl_ukeys_lock);
+		listed = !list_empty(&uk->node);   /* not deleted meanwhile */
+		tl_ukey_kill_locked(uk);
+		mutex_unlock(&tl_ukeys_lock);
 		if (file) {
-			fput(file);	/* drops the key's reference */
+			fput(file);	/* drops the fd's reference */
 			put_unused_fd(fd);
-		} else {
-			tasklocal_key_put(&uk->key);
+		} else if (listed) {
+			tasklocal_key_put(&uk->key);	/* the registry's */
 		}
+		tasklocal_key_put(&uk->key);		/* ours */
 		return -EFAULT;
 	}
 	if (file)
 		fd_install(fd, file);
+	tasklocal_key_put(&uk->key);
 	return 0;
 
 put_file:

@@ -1070,6 +1070,62 @@ static bool efault_get(void)
 	return ok;
 }
 
+/*
+ * Case 9b: a KEY_CREATE whose reply faults, racing a KEY_DELETE of the id
+ * it got: the create sees the reply fail after the key was live, and
+ * must not drop the registry's reference the delete already dropped.
+ */
+#define EFAULT_RACE_ROUNDS	3000
+
+struct efault_race {
+	__u64 id;		/* the id the next create will get */
+	int stop;
+	long deleted;		/* deletes that found the key */
+};
+
+static void *efault_deleter(void *arg)
+{
+	struct efault_race *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+		if (!key_delete(__atomic_load_n(&r->id, __ATOMIC_ACQUIRE)))
+			__atomic_add_fetch(&r->deleted, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+static bool efault_create_race(void)
+{
+	struct tasklocal_key_create kc, *ro;
+	struct efault_race r = { 0 };
+	int round, err, bad = 0;
+	pthread_t th;
+
+	kc_init(&kc, "t55.efrace", 0, NULL);
+	ro = ro_copy(&kc, sizeof(kc));
+	if (!ro || pthread_create(&th, NULL, efault_deleter, &r))
+		return false;
+	for (round = 0; round < EFAULT_RACE_ROUNDS; round++) {
+		struct tasklocal_key_create probe;
+
+		/* ids are cyclic: the create below gets the probe's + 1 */
+		if (key_create(&probe, "t55.efprobe", 0, NULL)) {
+			bad++;
+			break;
+		}
+		__atomic_store_n(&r.id, probe.id + 1, __ATOMIC_RELEASE);
+		key_delete(probe.id);
+		err = xioctl(TASKLOCAL_IOC_KEY_CREATE, ro);
+		if (err != EFAULT && !bad++)
+			diag("KEY_CREATE from a read-only struct: %s",
+			     errname(err));
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	diag("%d faulting creates, %ld of their keys deleted by the racer",
+	     round, r.deleted);
+	return !bad && !key_find("t55.efrace");
+}
+
 /* Case 10: a name byte outside [A-Za-z0-9_.:-] is refused. */
 static bool bad_name(void)
 {
@@ -1442,6 +1498,8 @@ static int main_all(void)
 	    exec_keeps_key, 30);
 	run("KEY_CREATE from a read-only struct: EFAULT, no key left",
 	    efault_create_named, 30);
+	run("KEY_CREATE whose reply faults, racing KEY_DELETE of its id: EFAULT, nothing put twice",
+	    efault_create_race, 300);
 	run("KEY_CREATE --fd from a read-only struct: EFAULT, no key, no fd left",
 	    efault_create_fd, 30);
 	run("CLEAR from a read-only struct: EFAULT, the entries stay",
@@ -1479,6 +1537,12 @@ int main(int argc, char **argv)
 		return main_exec_secret(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "pidfd"))
 		return main_pidfd();
+	if (argc == 2 && !strcmp(argv[1], "efault-race")) {
+		run("KEY_CREATE whose reply faults, racing KEY_DELETE of its id",
+		    efault_create_race, 300);
+		printf("1..%d\n", nr_tests);
+		return nr_failed ? 1 : 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "fork-softirq")) {
 		run(FORK_SOFTIRQ_WHAT, fork_under_softirqs, 60);
 		return tap_end();
