@@ -152,6 +152,20 @@ static int stress_worker_fn(void *arg)
 	return 0;
 }
 
+/* What a key's values went through, for the end. */
+struct stress_tally {
+	unsigned long stored, destroyed, wrong_key;
+};
+
+/* Destroy @sk's key (every value it still has goes) and count its values. */
+static void stress_key_end(struct stress_key *sk, struct stress_tally *t)
+{
+	tasklocal_key_destroy(sk->key);
+	t->stored += atomic_long_read(&sk->stored);
+	t->destroyed += atomic_long_read(&sk->destroyed);
+	t->wrong_key += atomic_long_read(&sk->wrong_key);
+}
+
 static bool stress_has_table(struct task_struct *task)
 {
 	bool has;
@@ -165,8 +179,8 @@ static bool stress_has_table(struct task_struct *task)
 static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(STRESS_MSECS);
-	unsigned long gets = 0, wrong = 0, stored = 0, destroyed = 0;
-	unsigned long wrong_key = 0;
+	struct stress_tally tally = { };
+	unsigned long gets = 0, wrong = 0;
 	struct stress *s;
 	unsigned int i, round;
 
@@ -196,13 +210,8 @@ static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 			usleep_range(100, 200);
 		/* the workers' gets walk the runs these destroys rehash */
 		for (i = 0; i < STRESS_VICTIMS; i++) {
-			struct stress_key *sk = &s->victims[i];
-
-			tasklocal_key_destroy(sk->key);
-			stored += atomic_long_read(&sk->stored);
-			destroyed += atomic_long_read(&sk->destroyed);
-			wrong_key += atomic_long_read(&sk->wrong_key);
-			memset(sk, 0, sizeof(*sk));
+			stress_key_end(&s->victims[i], &tally);
+			memset(&s->victims[i], 0, sizeof(s->victims[i]));
 		}
 		atomic_inc(&s->destroy_rounds);
 	}
@@ -220,21 +229,15 @@ static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 	}
 	/* the workers' tables are released: their values destroyed */
 	tl_tables_flush();
-	for (i = 0; i < STRESS_SHARED; i++) {
-		struct stress_key *sk = &s->shared[i];
-
-		tasklocal_key_destroy(sk->key);
-		stored += atomic_long_read(&sk->stored);
-		destroyed += atomic_long_read(&sk->destroyed);
-		wrong_key += atomic_long_read(&sk->wrong_key);
-	}
+	for (i = 0; i < STRESS_SHARED; i++)
+		stress_key_end(&s->shared[i], &tally);
 	kunit_info(test, "%u workers, %u rounds of %u destroys, %lu gets, %lu values stored\n",
-		   STRESS_WORKERS, round, STRESS_VICTIMS, gets, stored);
+		   STRESS_WORKERS, round, STRESS_VICTIMS, gets, tally.stored);
 	KUNIT_EXPECT_GT(test, round, 0U);
 	KUNIT_EXPECT_EQ(test, 0UL, wrong);
-	KUNIT_EXPECT_EQ(test, 0UL, wrong_key);
+	KUNIT_EXPECT_EQ(test, 0UL, tally.wrong_key);
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&s->set_failed));
-	KUNIT_EXPECT_EQ(test, stored, destroyed);
+	KUNIT_EXPECT_EQ(test, tally.stored, tally.destroyed);
 }
 
 static struct kunit_case tasklocal_stress_cases[] = {
