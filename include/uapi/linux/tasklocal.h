@@ -161,7 +161,8 @@ struct tasklocal_key_delete {
  * @hash: its hash
  * @flags: TASKLOCAL_KEY_* (creation flags and state)
  * @uid: owner (in the caller's user namespace)
- * @entries: entries that point at the key, in all tables
+ * @entries: entries that point at the key, in all tables; a reaped task's
+ *	count until its table is released, shortly after its exit
  * @initial_len: length of its initial value
  * @mode: TASKLOCAL_PERM_*: what others than its owner may do with it (0
  *	for kernel keys)
