@@ -310,6 +310,80 @@ static void tasklocal_api_key_destroy_removes_everywhere(struct kunit *test)
 		kthread_stop(task[i]);
 }
 
+/* Three kthreads set @key and idle, never touching their tables again. */
+static void idle_setters_start(struct kunit *test, struct setter *s,
+			       struct task_struct **task,
+			       struct tasklocal_key *key)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		s[i] = (struct setter){ .key = key, .value = 10 * (i + 1),
+					.wait = true };
+		init_completion(&s[i].ready);
+		task[i] = kthread_run(setter_fn, &s[i], "tasklocal-sw%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task[i]));
+		KUNIT_ASSERT_NE(test, 0UL,
+				wait_for_completion_timeout(&s[i].ready,
+							    10 * HZ));
+		KUNIT_EXPECT_EQ(test, 0, s[i].err);
+	}
+}
+
+/*
+ * The sweeper: the last put of a key held by idle tasks destroys their
+ * values without them running, sweep_delay_ms later.
+ */
+static void tasklocal_api_sweeper_frees_idle_values(struct kunit *test)
+{
+	unsigned int delay = READ_ONCE(tl_sweep_delay_ms);
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = tasklocal_key_create(&counting_ops, c);
+	struct task_struct *task[3];
+	struct setter s[3];
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	idle_setters_start(test, s, task, key);
+	WRITE_ONCE(tl_sweep_delay_ms, 1);
+	tasklocal_key_put(key);
+	tl_sweep_flush();
+	WRITE_ONCE(tl_sweep_delay_ms, delay);
+	KUNIT_EXPECT_EQ(test, 3, atomic_read(&c->destroyed));
+	for (i = 0; i < 3; i++)
+		kthread_stop(task[i]);
+	tl_tables_flush();
+	KUNIT_EXPECT_EQ(test, 3, atomic_read(&c->destroyed));
+}
+
+/* With sweep_delay_ms 0 the values wait for their tasks, as in OpenJDK. */
+static void tasklocal_api_sweeper_off_values_wait(struct kunit *test)
+{
+	unsigned int delay = READ_ONCE(tl_sweep_delay_ms);
+	struct counts *c = counts_new(test);
+	struct tasklocal_key *key = tasklocal_key_create(&counting_ops, c);
+	struct task_struct *task[3];
+	struct setter s[3];
+	int i;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	WRITE_ONCE(tl_sweep_delay_ms, 0);
+	tl_sweep_flush();	/* a sweep earlier deaths queued */
+	idle_setters_start(test, s, task, key);
+	tasklocal_key_put(key);
+	tl_sweep_flush();	/* none is pending: nothing happens */
+	WRITE_ONCE(tl_sweep_delay_ms, delay);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&c->destroyed));
+	for (i = 0; i < 3; i++)
+		kthread_stop(task[i]);
+	/* their exits destroy them, in the release worker */
+	for (i = 0; i < 500 && atomic_read(&c->destroyed) < 3; i++) {
+		tl_tables_flush();
+		msleep(20);
+	}
+	KUNIT_EXPECT_EQ(test, 3, atomic_read(&c->destroyed));
+}
+
 /*
  * Another task reads the table under RCU with the seqcount while its
  * owner sets, grows, kills keys and expunges: no use-after-free, and
@@ -569,6 +643,8 @@ static struct kunit_case tasklocal_api_cases[] = {
 	KUNIT_CASE(tasklocal_api_set_dead_key_fails),
 	KUNIT_CASE(tasklocal_api_exit_hook_frees_table),
 	KUNIT_CASE(tasklocal_api_key_destroy_removes_everywhere),
+	KUNIT_CASE(tasklocal_api_sweeper_frees_idle_values),
+	KUNIT_CASE(tasklocal_api_sweeper_off_values_wait),
 	KUNIT_CASE(tasklocal_api_concurrent_reader),
 	KUNIT_CASE(tasklocal_api_get_races_cross_task_destroy),
 #ifdef CONFIG_FAILSLAB

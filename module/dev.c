@@ -44,7 +44,7 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	v->api_minor = TASKLOCAL_API_MINOR;
 	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
 		      TASKLOCAL_FEATURE_PIDFD | TASKLOCAL_FEATURE_KEY_MODE |
-		      TASKLOCAL_FEATURE_SECURE_EXEC;
+		      TASKLOCAL_FEATURE_SECURE_EXEC | TASKLOCAL_FEATURE_SWEEP;
 	v->max_value_size = READ_ONCE(tl_max_value_size);
 	v->max_entries = READ_ONCE(tl_max_entries);
 	v->max_user_keys = READ_ONCE(tl_max_user_keys);

@@ -31,8 +31,12 @@ struct tasklocal_key {
 	u32 id;
 	bool user;			/* a struct tl_ukey: made by userspace */
 	bool inherit;			/* children get a copy of its values */
+	unsigned long state;		/* TL_KEY_DEATH_ANNOUNCED */
 	struct rcu_head rcu;
 };
+
+/* struct tasklocal_key's state bits */
+#define TL_KEY_DEATH_ANNOUNCED	0
 
 /*
  * A value set from userspace: immutable bytes, shared by reference (the
@@ -95,6 +99,9 @@ int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 void tl_key_weak_get(struct tasklocal_key *key);
 void tl_key_weak_put(struct tasklocal_key *key);
 void tl_key_kill(struct tasklocal_key *key);
+struct notifier_block;
+void tl_key_death_register(struct notifier_block *nb);
+void tl_key_death_unregister(struct notifier_block *nb);
 struct tasklocal_key *tl_key_find_rcu(u64 id);
 struct tasklocal_key *tl_key_get_by_id(u64 id);
 void tl_keys_count(u64 *alive, u64 *dead);
@@ -146,6 +153,7 @@ struct tl_stats {
 	atomic_long_t tables_created;
 	atomic64_t expunged;		/* of tables freed so far */
 	atomic64_t resizes;		/* of tables freed so far */
+	atomic64_t swept;		/* stale entries the sweeper removed */
 };
 
 extern struct tl_stats tl_stats;
@@ -188,6 +196,12 @@ void tl_fork_exit(void);
 /* exec.c: secure exec */
 void tl_table_task_exec(struct task_struct *task);
 void tl_exec_exit(void);
+
+/* sweep.c: dead keys' entries removed from every table */
+extern unsigned int tl_sweep_delay_ms;
+void tl_sweep_init(void);
+void tl_sweep_exit(void);
+void tl_sweep_flush(void);
 
 /* hooks.c */
 int tl_hooks_register(void);

@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/notifier.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
@@ -48,15 +50,34 @@ void tl_key_weak_put(struct tasklocal_key *key)
 	kref_put(&key->weak, tl_key_weak_release);
 }
 
+/*
+ * Who hears of a key's death (the sweeper): called once per key, with the
+ * key as data, in the context of the call that killed it (any task
+ * context, atomic included; see tasklocal_key_put()).
+ */
+static ATOMIC_NOTIFIER_HEAD(tl_key_deaths);
+
+void tl_key_death_register(struct notifier_block *nb)
+{
+	atomic_notifier_chain_register(&tl_key_deaths, nb);
+}
+
+void tl_key_death_unregister(struct notifier_block *nb)
+{
+	atomic_notifier_chain_unregister(&tl_key_deaths, nb);
+}
+
 /**
  * tl_key_kill() - mark a key dead: from now on its entries are stale
  * @key: the key
  *
- * Idempotent. Safe in any context.
+ * Idempotent: the death is announced once. Safe in any task context.
  */
 void tl_key_kill(struct tasklocal_key *key)
 {
 	WRITE_ONCE(key->mk.dead, true);
+	if (!test_and_set_bit(TL_KEY_DEATH_ANNOUNCED, &key->state))
+		atomic_notifier_call_chain(&tl_key_deaths, 0, key);
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_key_kill);
 
@@ -263,8 +284,9 @@ EXPORT_SYMBOL_GPL(tasklocal_key_hash);
  * @key: the key
  *
  * On the last one the key dies: every task's entry for it becomes stale
- * and is expunged, its value destroyed, as that task's table is next used
- * (or when the task exits). The key's ops must stay valid until then; a
+ * and is expunged, its value destroyed, by the sweeper (sweep_delay_ms
+ * later), or as that task's table is next used or the task exits,
+ * whichever comes first. The key's ops must stay valid until then; a
  * module that will unload uses tasklocal_key_destroy() instead.
  *
  * Context: task context, atomic included (a spinlock held, preemption

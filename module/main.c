@@ -55,6 +55,15 @@ unsigned int tl_max_keys = 65536;
 module_param_named(max_keys, tl_max_keys, uint, 0644);
 MODULE_PARM_DESC(max_keys, "Userspace keys in all (default 65536)");
 
+/*
+ * How long after a key's death the sweeper removes its entries from every
+ * table (see sweep.c); read at each death. 0: never, as OpenJDK.
+ */
+unsigned int tl_sweep_delay_ms = 1000;
+module_param_named(sweep_delay_ms, tl_sweep_delay_ms, uint, 0644);
+MODULE_PARM_DESC(sweep_delay_ms, "Milliseconds from a key's death to the removal of its entries from idle tasks' tables; 0: off, entries wait for their task (default 1000)");
+EXPORT_SYMBOL_IF_KUNIT(tl_sweep_delay_ms);
+
 static int __init tasklocal_init(void)
 {
 	int err;
@@ -65,9 +74,10 @@ static int __init tasklocal_init(void)
 	err = tl_tables_init();
 	if (err)
 		goto exit_keys;
+	tl_sweep_init();
 	err = tl_hooks_register();
 	if (err)
-		goto exit_tables;
+		goto exit_sweep;
 	err = tl_dev_register();
 	if (err)
 		goto unregister_hooks;
@@ -77,7 +87,8 @@ static int __init tasklocal_init(void)
 
 unregister_hooks:
 	tl_hooks_unregister();
-exit_tables:
+exit_sweep:
+	tl_sweep_exit();
 	tl_tables_exit();
 exit_keys:
 	tl_keys_exit();
@@ -91,6 +102,7 @@ static void __exit tasklocal_exit(void)
 	tl_fork_exit();
 	tl_exec_exit();
 	tl_ukeys_exit();
+	tl_sweep_exit();
 	tl_tables_exit();
 	tl_keys_exit();
 	rcu_barrier();	/* let every deferred free finish */

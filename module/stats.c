@@ -51,5 +51,6 @@ int tl_stats_read(struct tasklocal_stats *st)
 	tl_tables_walk(tl_stats_add_table, st, true);
 	st->expunged += atomic64_read(&tl_stats.expunged);
 	st->resizes += atomic64_read(&tl_stats.resizes);
+	st->swept = atomic64_read(&tl_stats.swept);
 	return 0;
 }

@@ -397,8 +397,10 @@ int do_key(int argc, char **argv)
 		printf("\n"
 		       "NAME := 1 to 63 bytes of [A-Za-z0-9_.:-]\n"
 		       "A named key lives until it is deleted (by its owner or CAP_SYS_ADMIN);\n"
-		       "then every task's entry for it is stale until that task's table\n"
-		       "expunges it. --initial gives the value a get stores on a miss;\n"
+		       "then every task's entry for it is stale, and the module's sweeper\n"
+		       "removes them all sweep_delay_ms later (a module parameter; with 0,\n"
+		       "each waits until its task's table expunges it). --initial gives\n"
+		       "the value a get stores on a miss;\n"
 		       "--inheritable keys are copied into children at fork.\n");
 	return ret;
 }

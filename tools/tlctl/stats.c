@@ -19,6 +19,7 @@ static void print_stats(const struct tasklocal_stats *st)
 	       (unsigned long long)st->keys, (unsigned long long)st->dead_keys);
 	printf("expunged     %llu\n", (unsigned long long)st->expunged);
 	printf("resizes      %llu\n", (unsigned long long)st->resizes);
+	printf("swept        %llu\n", (unsigned long long)st->swept);
 }
 
 static void json_stats(const struct tasklocal_stats *st)
@@ -34,6 +35,7 @@ static void json_stats(const struct tasklocal_stats *st)
 	json_u64("tables_freed", st->tables_freed);
 	json_u64("expunged", st->expunged);
 	json_u64("resizes", st->resizes);
+	json_u64("swept", st->swept);
 	json_close();
 }
 

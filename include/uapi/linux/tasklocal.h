@@ -30,7 +30,7 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		4
+#define TASKLOCAL_API_MINOR		5
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
@@ -38,6 +38,7 @@
 #define TASKLOCAL_FEATURE_PIDFD		(1ULL << 2) /* TABLE_DUMP by pidfd */
 #define TASKLOCAL_FEATURE_KEY_MODE	(1ULL << 3) /* keys' modes (0.4) */
 #define TASKLOCAL_FEATURE_SECURE_EXEC	(1ULL << 4) /* cleared at AT_SECURE */
+#define TASKLOCAL_FEATURE_SWEEP		(1ULL << 5) /* dead keys swept (0.5) */
 
 /* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
 #define TASKLOCAL_NAME_MAX		64
@@ -390,6 +391,7 @@ struct tasklocal_table_list {
  * @tables_freed: since load
  * @expunged: stale entries expunged since load
  * @resizes: slot arrays doubled since load
+ * @swept: stale entries the sweeper removed since load (0.5)
  * @reserved: zero
  */
 struct tasklocal_stats {
@@ -403,7 +405,8 @@ struct tasklocal_stats {
 	__u64 tables_freed;
 	__u64 expunged;
 	__u64 resizes;
-	__u64 reserved[6];
+	__u64 swept;
+	__u64 reserved[5];
 };
 
 #define TASKLOCAL_IOC_VERSION \
