@@ -122,24 +122,6 @@ map_race() {
 		"$out/map-race" 100000
 }
 
-if want build; then
-	say "== build"
-	stage "$top/build/stock"
-	step "module builds against $stock_kver (W=1, -Werror)" \
-		kbuild "$stock_kdir" "$top/build/stock"
-	step "sparse (C=2): __rcu, locking annotations, address spaces" \
-		sparse_clean "$stock_kdir"
-	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools
-fi
-
-if want native; then
-	say "== native table tests"
-	step "map: scenarios and random sequences equal OpenJDK ThreadLocalMap" \
-		"$top/tools/testing/map/difftest.sh"
-	step "map: a lock-free lookup never misses an entry another thread's removal moves" \
-		map_race
-fi
-
 # vm_tests NAME KERNEL MODULE [KUNIT_MODULE]: the integration tests in a
 # VM, a TAP line each; with KUNIT_MODULE, its suites first, in the same
 # boot (their results: kunit_results)
@@ -318,10 +300,41 @@ lanes_join() {
 	lane_pids=()
 }
 
-# about equal halves, warm or cold (the kernels' builds: 6.12 in one,
-# 6.1 and 6.12 in the other)
-lane 1 run_stages debug kcsan
-lane 2 run_stages stock stock-rt debug-6.1 rt
+# in_lanes: the VM stages run in two lanes side by side
+in_lanes() {
+	[ "${LANES:-2}" -ge 2 ] && [ "${KEEP_GOING:-1}" != 0 ]
+}
+
+# The VMs need the tools first; in two lanes the first lane then starts
+# at once, beside the module's stock builds, sparse and the native table
+# tests. The lanes are about equal halves, warm or cold (the kernels'
+# builds: 6.12 debug and rt in one, 6.1 debug and 6.12 kcsan in the
+# other).
+if want build; then
+	say "== build"
+	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools
+fi
+lane1=(run_stages debug rt stock-rt)
+in_lanes && lane 1 "${lane1[@]}"
+
+if want build; then
+	stage "$top/build/stock"
+	step "module builds against $stock_kver (W=1, -Werror)" \
+		kbuild "$stock_kdir" "$top/build/stock"
+	step "sparse (C=2): __rcu, locking annotations, address spaces" \
+		sparse_clean "$stock_kdir"
+fi
+
+if want native; then
+	say "== native table tests"
+	step "map: scenarios and random sequences equal OpenJDK ThreadLocalMap" \
+		"$top/tools/testing/map/difftest.sh"
+	step "map: a lock-free lookup never misses an entry another thread's removal moves" \
+		map_race
+fi
+
+in_lanes || lane 1 "${lane1[@]}"
+lane 2 run_stages stock debug-6.1 kcsan
 lanes_join
 
 if want style; then
