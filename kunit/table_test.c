@@ -65,17 +65,24 @@ static const struct tasklocal_key_ops inherit_ops = {
 	.child = child_plus_100,
 };
 
-/* Kernel keys are not inheritable yet: the test marks its own. */
-static struct tasklocal_key *key_new(struct kunit *test, bool inherit)
+static struct tasklocal_key *key_new_ops(struct kunit *test, bool inherit,
+					 const struct tasklocal_key_ops *ops,
+					 void *data)
 {
-	struct tasklocal_key *key = tasklocal_key_create(&inherit_ops, NULL);
+	struct tasklocal_key *key = inherit ?
+		tasklocal_key_create_inheritable(ops, data) :
+		tasklocal_key_create(ops, data);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
-	key->inherit = inherit;
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, key_destroy_action,
 						  key));
 	return key;
+}
+
+static struct tasklocal_key *key_new(struct kunit *test, bool inherit)
+{
+	return key_new_ops(test, inherit, &inherit_ops, NULL);
 }
 
 struct walk_gp {
@@ -93,6 +100,135 @@ static int walk_gp_fn(struct tl_table *t, void *arg)
 	if (poll_state_synchronize_rcu(w->cookie))
 		w->gp_elapsed = true;
 	return 0;
+}
+
+/* What @task holds for @key; *@found says whether it holds any. */
+static void *task_value(struct task_struct *task, struct tasklocal_key *key,
+			bool *found)
+{
+	struct tlmap_entry *e = NULL;
+	struct tl_table *t;
+	void *value = NULL;
+
+	rcu_read_lock();
+	t = tl_table_find(task);
+	if (t)
+		e = tlmap_peek(&t->map, &key->mk);
+	if (e)
+		value = e->value;
+	rcu_read_unlock();
+	*found = e;
+	return value;
+}
+
+/* Fork a fake child of current: what it holds for @key. */
+static void *forked_value(struct kunit *test, struct task_struct *child,
+			  struct tasklocal_key *key, bool *found)
+{
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, fake_task_exit, child));
+	tl_table_task_fork(current, child);
+	fake_task_resume(child);
+	return task_value(child, key, found);
+}
+
+/* In-kernel inheritance: a child gets child() of its parent's value. */
+static void tasklocal_table_kernel_key_inherited(struct kunit *test)
+{
+	struct tasklocal_key *inh = key_new(test, true);
+	bool found;
+	void *v;
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(inh, (void *)7L, GFP_KERNEL));
+	v = forked_value(test, fake_task(test), inh, &found);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)107L, v);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)7L, tasklocal_get(inh));
+}
+
+/* A key made with tasklocal_key_create() is not inherited. */
+static void tasklocal_table_kernel_key_not_inherited(struct kunit *test)
+{
+	struct tasklocal_key *key = key_new(test, false);
+	bool found;
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)7L, GFP_KERNEL));
+	forked_value(test, fake_task(test), key, &found);
+	KUNIT_EXPECT_FALSE(test, found);
+}
+
+/* Inheritable needs a child() op. */
+static void tasklocal_table_kernel_key_inheritable_needs_child(struct kunit *test)
+{
+	static const struct tasklocal_key_ops no_child_ops = { };
+
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    tasklocal_key_create_inheritable(&no_child_ops,
+							     NULL));
+	KUNIT_EXPECT_PTR_EQ(test, ERR_PTR(-EINVAL),
+			    tasklocal_key_create_inheritable(NULL, NULL));
+}
+
+static void *child_refused(struct tasklocal_key *key, void *value)
+{
+	return ERR_PTR(-ENOMEM);
+}
+
+static const struct tasklocal_key_ops refusing_ops = {
+	.child = child_refused,
+};
+
+/* child() failing: the child has no entry, and the failure is counted. */
+static void tasklocal_table_kernel_key_child_fails(struct kunit *test)
+{
+	struct tasklocal_key *key = key_new_ops(test, true, &refusing_ops,
+						NULL);
+	struct tasklocal_key *inh = key_new(test, true);
+	s64 failed = atomic64_read(&tl_stats.inherit_failed);
+	struct task_struct *child = fake_task(test);
+	bool found;
+	void *v;
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)7L, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(inh, (void *)8L, GFP_KERNEL));
+	forked_value(test, child, key, &found);
+	KUNIT_EXPECT_FALSE(test, found);
+	KUNIT_EXPECT_EQ(test, failed + 1,
+			atomic64_read(&tl_stats.inherit_failed));
+	/* the other inheritable value is inherited all the same */
+	v = task_value(child, inh, &found);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)108L, v);
+}
+
+/* Values are destroyed apart: the parent's, then the child's at exit. */
+static atomic_long_t destroyed_sum;
+
+static void destroy_sum(struct tasklocal_key *key, void *value)
+{
+	atomic_long_add((long)value, &destroyed_sum);
+}
+
+static const struct tasklocal_key_ops inherit_destroy_ops = {
+	.child = child_plus_100,
+	.destroy = destroy_sum,
+};
+
+static void tasklocal_table_kernel_key_values_destroyed_apart(struct kunit *test)
+{
+	struct tasklocal_key *key = key_new_ops(test, true,
+						&inherit_destroy_ops, NULL);
+	struct task_struct *child = fake_task(test);
+	bool found;
+
+	atomic_long_set(&destroyed_sum, 0);
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(key, (void *)7L, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)107L,
+			    forked_value(test, child, key, &found));
+	KUNIT_EXPECT_TRUE(test, tasklocal_remove(key));
+	KUNIT_EXPECT_EQ(test, 7L, atomic_long_read(&destroyed_sum));
+	fake_task_exit(child);
+	KUNIT_EXPECT_EQ(test, 114L, atomic_long_read(&destroyed_sum));
 }
 
 /*
@@ -309,6 +445,11 @@ static void tasklocal_table_failed_initial_get_leaves_no_table(struct kunit *tes
 static struct kunit_case tasklocal_table_cases[] = {
 	KUNIT_CASE_SLOW(tasklocal_table_walk_leaves_rcu),
 	KUNIT_CASE(tasklocal_table_fork_sized_for_inherited),
+	KUNIT_CASE(tasklocal_table_kernel_key_inherited),
+	KUNIT_CASE(tasklocal_table_kernel_key_not_inherited),
+	KUNIT_CASE(tasklocal_table_kernel_key_inheritable_needs_child),
+	KUNIT_CASE(tasklocal_table_kernel_key_child_fails),
+	KUNIT_CASE(tasklocal_table_kernel_key_values_destroyed_apart),
 #ifdef CONFIG_FAULT_INJECTION
 	KUNIT_CASE(tasklocal_table_fork_nothing_inheritable_allocates_nothing),
 	KUNIT_CASE(tasklocal_table_failed_first_set_leaves_no_table),

@@ -282,6 +282,7 @@ static bool tl_table_inherit(struct tl_table *pt, struct tl_table *ct,
 		value = key->ops->child(key, e->value);
 		if (IS_ERR_OR_NULL(value)) {
 			tl_entry_free_unused(copy);
+			atomic64_inc(&tl_stats.inherit_failed);
 			continue;
 		}
 		copy->value = value;

@@ -154,6 +154,7 @@ struct tl_stats {
 	atomic64_t expunged;		/* of tables freed so far */
 	atomic64_t resizes;		/* of tables freed so far */
 	atomic64_t swept;		/* stale entries the sweeper removed */
+	atomic64_t inherit_failed;	/* child() gave a child no value */
 };
 
 extern struct tl_stats tl_stats;

@@ -256,6 +256,33 @@ struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,
 EXPORT_SYMBOL_GPL(tasklocal_key_create);
 
 /**
+ * tasklocal_key_create_inheritable() - create a key children inherit
+ * @ops: what to do with the key's values; @ops->child is required
+ * @data: anything, for the caller (see tasklocal_key_data())
+ *
+ * As tasklocal_key_create(), and at each fork the child gets, for each
+ * value of the key its parent holds, the value @ops->child makes of it.
+ * Process context; may sleep.
+ *
+ * Return: the key, holding one strong reference, ERR_PTR(-EINVAL) if
+ * @ops has no child(), or ERR_PTR(-ENOMEM).
+ */
+struct tasklocal_key *
+tasklocal_key_create_inheritable(const struct tasklocal_key_ops *ops,
+				 void *data)
+{
+	struct tasklocal_key *key;
+
+	if (!ops || !ops->child)
+		return ERR_PTR(-EINVAL);
+	key = tasklocal_key_create(ops, data);
+	if (!IS_ERR(key))
+		key->inherit = true;
+	return key;
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_create_inheritable);
+
+/**
  * tasklocal_key_data() - the data pointer given at creation
  * @key: the key
  *

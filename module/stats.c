@@ -10,6 +10,7 @@
 #include "internal.h"
 
 struct tl_stats tl_stats;
+EXPORT_SYMBOL_IF_KUNIT(tl_stats);
 
 /* A table leaves the registry: keep its counters in the totals. */
 void tl_stats_table_freed(struct tl_table *t)
@@ -52,5 +53,6 @@ int tl_stats_read(struct tasklocal_stats *st)
 	st->expunged += atomic64_read(&tl_stats.expunged);
 	st->resizes += atomic64_read(&tl_stats.resizes);
 	st->swept = atomic64_read(&tl_stats.swept);
+	st->inherit_failed = atomic64_read(&tl_stats.inherit_failed);
 	return 0;
 }

@@ -5,8 +5,10 @@
  * A key names one local; each task holds its own value for it, in a table
  * that hangs off the task and is freed when the task exits. Tables hold
  * keys weakly: once a key is released its entries are stale and are
- * expunged (their values destroyed) as tables are used, or at once by
- * tasklocal_key_destroy().
+ * expunged (their values destroyed) by the sweeper, a moment later, or as
+ * tables are used, or at once by tasklocal_key_destroy(). A key made with
+ * tasklocal_key_create_inheritable() gives each new child of a task a
+ * value of its own, made by the key's child() op from the parent's.
  *
  *	static const struct tasklocal_key_ops ops = {
  *		.destroy = my_value_free,
@@ -36,9 +38,11 @@ struct tasklocal_key;
  *	by tasklocal_key_destroy(). Called in atomic context (the table's
  *	spinlock held): it must not sleep. After a task exits its values are
  *	destroyed by a worker, in process context, not by the task itself.
- * @child: for an inheritable key, the value a new child gets from its
- *	parent's @value; NULL or an ERR_PTR() give the child no value.
- *	Called from the fork hook, preemption disabled: it must not sleep.
+ * @child: for an inheritable key (tasklocal_key_create_inheritable()),
+ *	the value a new child gets from its parent's @value; NULL or an
+ *	ERR_PTR() give the child no value (counted: the stats'
+ *	inherit_failed). Called from the fork hook, preemption disabled: it
+ *	must not sleep. Parent and child values are destroyed apart.
  */
 struct tasklocal_key_ops {
 	void *(*initial)(struct tasklocal_key *key);
@@ -48,6 +52,9 @@ struct tasklocal_key_ops {
 
 struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,
 					   void *data);
+struct tasklocal_key *
+tasklocal_key_create_inheritable(const struct tasklocal_key_ops *ops,
+				 void *data);
 void *tasklocal_key_data(const struct tasklocal_key *key);
 u32 tasklocal_key_hash(const struct tasklocal_key *key);
 void tasklocal_key_put(struct tasklocal_key *key);

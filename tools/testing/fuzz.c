@@ -963,7 +963,7 @@ static void check_success(struct call *cl)
 			fail(cl, "VERSION: reserved (out) not zero");
 		break;
 	case C_STATS:
-		if (out.stats.reserved[0] | out.stats.reserved[4])
+		if (out.stats.reserved[0] | out.stats.reserved[3])
 			fail(cl, "STATS: reserved (out) not zero");
 		break;
 	case C_KEY_CREATE:

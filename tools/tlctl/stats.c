@@ -20,6 +20,8 @@ static void print_stats(const struct tasklocal_stats *st)
 	printf("expunged     %llu\n", (unsigned long long)st->expunged);
 	printf("resizes      %llu\n", (unsigned long long)st->resizes);
 	printf("swept        %llu\n", (unsigned long long)st->swept);
+	printf("uninherited  %llu (values child() gave no child)\n",
+	       (unsigned long long)st->inherit_failed);
 }
 
 static void json_stats(const struct tasklocal_stats *st)
@@ -36,6 +38,7 @@ static void json_stats(const struct tasklocal_stats *st)
 	json_u64("expunged", st->expunged);
 	json_u64("resizes", st->resizes);
 	json_u64("swept", st->swept);
+	json_u64("inherit_failed", st->inherit_failed);
 	json_close();
 }
 

@@ -392,6 +392,8 @@ struct tasklocal_table_list {
  * @expunged: stale entries expunged since load
  * @resizes: slot arrays doubled since load
  * @swept: stale entries the sweeper removed since load (0.5)
+ * @inherit_failed: values children did not inherit since load, their
+ *	key's child() op having given none (0.5)
  * @reserved: zero
  */
 struct tasklocal_stats {
@@ -406,7 +408,8 @@ struct tasklocal_stats {
 	__u64 expunged;
 	__u64 resizes;
 	__u64 swept;
-	__u64 reserved[5];
+	__u64 inherit_failed;
+	__u64 reserved[4];
 };
 
 #define TASKLOCAL_IOC_VERSION \

@@ -199,7 +199,7 @@ check_output "stats counts the stale entry" '^entries +[0-9]+ \(stale 1\)$' \
 check_output "stats counts the dead key with entries left" \
 	'^keys +[0-9]+ \(dead with entries left 1\)$' tlctl stats
 check_output "-j stats" \
-	'^\{"tables":1,"entries":2,"stale":1,"value_bytes":[0-9]+,"keys":[0-9]+,"dead_keys":1,"tables_created":[0-9]+,"tables_freed":[0-9]+,"expunged":[0-9]+,"resizes":[0-9]+,"swept":[0-9]+\}$' \
+	'^\{"tables":1,"entries":2,"stale":1,"value_bytes":[0-9]+,"keys":[0-9]+,"dead_keys":1,"tables_created":[0-9]+,"tables_freed":[0-9]+,"expunged":[0-9]+,"resizes":[0-9]+,"swept":[0-9]+,"inherit_failed":[0-9]+\}$' \
 	tlctl -j stats
 kill $pid
 wait $pid 2>/dev/null
