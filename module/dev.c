@@ -24,7 +24,7 @@ static_assert(sizeof(struct tasklocal_key_delete) == 16);
 static_assert(sizeof(struct tasklocal_key_info) == 96);
 static_assert(sizeof(struct tasklocal_key_list) == 40);
 static_assert(sizeof(struct tasklocal_value) == 32);
-static_assert(sizeof(struct tasklocal_clear) == 8);
+static_assert(sizeof(struct tasklocal_clear) == 24);	/* 8 up to API 0.4 */
 static_assert(sizeof(struct tasklocal_slot) == 104);
 static_assert(sizeof(struct tasklocal_table_dump) == 104);
 static_assert(sizeof(struct tasklocal_task_info) == 40);
@@ -118,8 +118,15 @@ static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv,
 
 static long tl_ioc_clear(struct tasklocal_clear *uc, void __user *uarg)
 {
-	if (uc->flags)
+	u32 who = uc->flags & (TASKLOCAL_CLEAR_PID | TASKLOCAL_CLEAR_PIDFD);
+
+	if (uc->flags & ~TASKLOCAL_CLEAR_MASK ||
+	    who == (TASKLOCAL_CLEAR_PID | TASKLOCAL_CLEAR_PIDFD) ||
+	    (!who && uc->target) || uc->reserved ||
+	    (!(uc->flags & TASKLOCAL_CLEAR_KEY) && uc->key_id))
 		return -EINVAL;
+	if (uc->flags)
+		return tl_reclaim_clear(uc, uarg);
 	return tl_uvalue_clear(uc, uarg);
 }
 
@@ -158,7 +165,7 @@ union tl_ioc_arg {
  * This version's definition of @cmd, matched by number and direction, or
  * 0 if @cmd is not one of ours. Its size field is the size of the
  * command's structure in this ABI: a caller's may be larger (a newer ABI)
- * but not smaller.
+ * but not smaller than the command's first (tl_ioc_first_size()).
  */
 static unsigned int tl_ioc_lookup(unsigned int cmd)
 {
@@ -178,6 +185,17 @@ static unsigned int tl_ioc_lookup(unsigned int cmd)
 		    _IOC_DIR(cmds[i]) == _IOC_DIR(cmd))
 			return cmds[i];
 	return 0;
+}
+
+/*
+ * The size of @def's structure in the first ABI that had it: a program
+ * built then passes that, and the fields added since read as zero.
+ */
+static size_t tl_ioc_first_size(unsigned int def)
+{
+	if (def == TASKLOCAL_IOC_CLEAR)
+		return TASKLOCAL_CLEAR_SIZE_VER0;
+	return _IOC_SIZE(def);
 }
 
 /*
@@ -214,8 +232,8 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 	if (!def)
 		return -ENOTTY;
 	ksize = _IOC_SIZE(def);
-	/* older, smaller structures than this version's first are not ABI */
-	if (usize < ksize)
+	/* structures smaller than the command's first are not ABI */
+	if (usize < tl_ioc_first_size(def))
 		return -EINVAL;
 	memset(&a, 0, sizeof(a));
 	if (_IOC_DIR(cmd) & _IOC_WRITE) {
@@ -258,7 +276,7 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 	/* ERANGE tells the caller the size it needs: copy that out too. */
 	if ((!ret || ret == -ERANGE) && (_IOC_DIR(cmd) & _IOC_READ) &&
 	    _IOC_NR(cmd) != _IOC_NR(TASKLOCAL_IOC_KEY_CREATE) &&
-	    copy_to_user(uarg, &a, ksize))
+	    copy_to_user(uarg, &a, min(ksize, usize)))
 		ret = -EFAULT;
 	return ret;
 }

@@ -47,7 +47,7 @@ static void tl_exec_clear_fn(struct callback_head *work)
 	 * waits for this work. So t stays valid outside RCU.
 	 */
 	if (t) {
-		tl_table_clear_user(t);
+		tl_table_clear_user(t, NULL);
 		/* the table's again, for its next secure exec */
 		if (!cmpxchg(&t->exec_work, NULL, work))
 			work = NULL;

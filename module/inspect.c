@@ -59,34 +59,51 @@ static bool tl_may_read_unprivileged(struct task_struct *task)
 	return same_user;
 }
 
-/* The rights ptrace's read mode needs, or CAP_SYS_PTRACE. */
-static int tl_may_inspect(struct task_struct *task)
+/*
+ * tl_may_inspect() - may the caller read @task's table, or clear it?
+ *
+ * The rights ptrace needs (read mode, and attach too: the same uid and
+ * gid checks, the same dumpability), or CAP_SYS_PTRACE. Call with
+ * @task's exec_update_lock held, so that no execve() changes them before
+ * the caller is done.
+ *
+ * Return: 0 or -EPERM.
+ */
+int tl_may_inspect(struct task_struct *task)
 {
 	if (tl_may_read_unprivileged(task) || capable(CAP_SYS_PTRACE))
 		return 0;
 	return -EPERM;
 }
 
-static struct task_struct *tl_dump_target(struct tasklocal_table_dump *d)
+/**
+ * tl_task_by() - the task a pid or a pidfd names, or current
+ * @pidfd: @target is a pidfd
+ * @pid: @target is a pid, in the caller's pid namespace
+ * @target: the pid or pidfd
+ *
+ * Return: the task, with a reference; ERR_PTR(-EBADF) for an fd that is
+ * no pidfd, ERR_PTR(-ESRCH) if no task is there.
+ */
+struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target)
 {
 	struct task_struct *task;
-	struct pid *pid;
+	struct pid *p;
 	struct fd f;
 
-	if (d->flags & TASKLOCAL_DUMP_PIDFD) {
-		f = fdget(d->target);
+	if (pidfd) {
+		f = fdget(target);
 		if (!fd_file(f))
 			return ERR_PTR(-EBADF);
-		pid = tl_pidfd_pid(fd_file(f));
-		task = IS_ERR(pid) ? ERR_CAST(pid) :
-		       get_pid_task(pid, PIDTYPE_PID);
+		p = tl_pidfd_pid(fd_file(f));
+		task = IS_ERR(p) ? ERR_CAST(p) : get_pid_task(p, PIDTYPE_PID);
 		fdput(f);
-	} else if (d->flags & TASKLOCAL_DUMP_PID) {
-		if (d->target <= 0)
+	} else if (pid) {
+		if (target <= 0)
 			return ERR_PTR(-ESRCH);
-		pid = find_get_pid(d->target);
-		task = get_pid_task(pid, PIDTYPE_PID);
-		put_pid(pid);
+		p = find_get_pid(target);
+		task = get_pid_task(p, PIDTYPE_PID);
+		put_pid(p);
 	} else {
 		task = get_task_struct(current);
 	}
@@ -260,7 +277,8 @@ int tl_inspect_dump(struct tasklocal_table_dump *d)
 	struct task_struct *task;
 	int err;
 
-	task = tl_dump_target(d);
+	task = tl_task_by(d->flags & TASKLOCAL_DUMP_PIDFD,
+			  d->flags & TASKLOCAL_DUMP_PID, d->target);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	/*

@@ -141,8 +141,14 @@ int tl_uvalue_clear(struct tasklocal_clear *uc,
 		    struct tasklocal_clear __user *reply);
 
 /* inspect.c: other tasks' tables */
+int tl_may_inspect(struct task_struct *task);
+struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target);
 int tl_inspect_dump(struct tasklocal_table_dump *d);
 int tl_inspect_list(struct tasklocal_table_list *l);
+
+/* reclaim.c: clearing any task's table from userspace */
+int tl_reclaim_clear(struct tasklocal_clear *uc,
+		     struct tasklocal_clear __user *reply);
 
 /* stats.c */
 struct tl_stats {
@@ -182,7 +188,7 @@ void tl_table_lock(struct tl_table *t) __acquires(&t->map.lock);
 void tl_table_unlock(struct tl_table *t) __releases(&t->map.lock);
 void tl_tables_remove_key(struct tasklocal_key *key);
 void tl_table_release(struct tl_table *t);
-unsigned int tl_table_clear_user(struct tl_table *t);
+unsigned int tl_table_clear_user(struct tl_table *t, struct tasklocal_key *key);
 void tl_table_task_exit(struct task_struct *task);
 void tl_tables_flush(void);
 

@@ -11,6 +11,10 @@
  *  - the fork hook, filling a child's table before the child runs;
  *  - any task destroying a kernel key (tl_tables_remove_key()), which
  *    removes that key's entries and rehashes their runs;
+ *  - the sweeper (sweep.c), expunging the stale entries of every table;
+ *  - any task clearing another's table from userspace (reclaim.c: the
+ *    rights ptrace attach needs), which removes live values too;
+ *  - the secure-exec task work (exec.c), in the task itself;
  *  - the release worker, emptying the table of a task that has exited.
  * Readers of other tasks' tables (inspection, statistics) read under RCU
  * and retry on the map's seqcount for a consistent snapshot; the owner's
@@ -207,26 +211,31 @@ void tl_table_release(struct tl_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_table_release);
 
+/* A userspace key's entry; @arg: that key's only, if not NULL. */
 static bool tl_entry_is_user(const struct tlmap_entry *e, void *arg)
 {
-	return tl_key_of(e->key)->user;
+	return tl_key_of(e->key)->user && (!arg || e->key == arg);
 }
 
 /**
- * tl_table_clear_user() - remove every userspace key's entry from a table
- * @t: the table, not locked
+ * tl_table_clear_user() - remove userspace keys' entries from a table
+ * @t: the table, not locked; any task's, found under RCU
+ * @key: remove only this key's entry (live or dead), or NULL: all
  *
  * Kernel keys' values stay (stale entries met on the way are expunged).
+ * A table released meanwhile (its task exited) is left to the release.
  * Process context: destroy() ops run.
  *
  * Return: the entries removed, stale ones included.
  */
-unsigned int tl_table_clear_user(struct tl_table *t)
+unsigned int tl_table_clear_user(struct tl_table *t, struct tasklocal_key *key)
 {
-	unsigned int n;
+	unsigned int n = 0;
 
 	tl_table_lock(t);
-	n = tlmap_remove_if(&t->map, tl_entry_is_user, NULL);
+	if (!t->dead)
+		n = tlmap_remove_if(&t->map, tl_entry_is_user,
+				    key ? &key->mk : NULL);
 	tl_table_unlock(t);
 	return n;
 }

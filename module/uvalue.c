@@ -228,6 +228,6 @@ int tl_uvalue_clear(struct tasklocal_clear *uc,
 	t = tl_table_current();
 	rcu_read_unlock();
 	if (t)
-		uc->removed = tl_table_clear_user(t);
+		uc->removed = tl_table_clear_user(t, NULL);
 	return 0;
 }

@@ -318,6 +318,19 @@ int tl_clear(int fd)
 	return err < 0 ? err : (int)c.removed;
 }
 
+int tl_clear_task(int fd, __u32 flags, int target, __u64 key_id)
+{
+	struct tasklocal_clear c;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	c.flags = flags;
+	c.target = target;
+	c.key_id = key_id;
+	err = tl_ioctl(fd, TASKLOCAL_IOC_CLEAR, &c);
+	return err < 0 ? err : (int)c.removed;
+}
+
 int tl_table_dump_raw(int fd, struct tasklocal_table_dump *d)
 {
 	return tl_ioctl(fd, TASKLOCAL_IOC_TABLE_DUMP, d);

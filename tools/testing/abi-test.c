@@ -421,10 +421,50 @@ static void test_remove_clear(void)
 	expect("REMOVE from a bad pointer", TASKLOCAL_IOC_REMOVE,
 	       (void *)BAD_PTR, EFAULT);
 	memset(&c, 0, sizeof(c));
-	c.flags = 1;
-	expect("CLEAR with flags set", TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	c.flags = 1U << 9;
+	expect("CLEAR with an unknown flag", TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	c.flags = TASKLOCAL_CLEAR_PID | TASKLOCAL_CLEAR_PIDFD;
+	c.target = getpid();
+	expect("CLEAR by pid and pidfd at once", TASKLOCAL_IOC_CLEAR, &c,
+	       EINVAL);
+	c.flags = 0;
+	expect("CLEAR of the caller's table with a target",
+	       TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	c.target = 0;
+	c.key_id = key_v.id;
+	expect("CLEAR with a key id but not TASKLOCAL_CLEAR_KEY",
+	       TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	c.key_id = 0;
+	c.reserved = 1;
+	expect("CLEAR with reserved set", TASKLOCAL_IOC_CLEAR, &c, EINVAL);
+	c.reserved = 0;
+	c.flags = TASKLOCAL_CLEAR_PID;
+	expect("CLEAR by pid 0", TASKLOCAL_IOC_CLEAR, &c, ESRCH);
+	c.target = 0x7fffffff;
+	expect("CLEAR by a pid no task has", TASKLOCAL_IOC_CLEAR, &c, ESRCH);
+	c.flags = TASKLOCAL_CLEAR_PIDFD;
+	c.target = dev;
+	expect("CLEAR by a pidfd that is /dev/tasklocal", TASKLOCAL_IOC_CLEAR,
+	       &c, EBADF);
+	c.flags = TASKLOCAL_CLEAR_KEY;
+	c.target = 0;
+	c.key_id = 0x7ffffff0;
+	expect("CLEAR of an unknown key's entry", TASKLOCAL_IOC_CLEAR, &c,
+	       ENOENT);
 	expect("CLEAR from a bad pointer", TASKLOCAL_IOC_CLEAR,
 	       (void *)BAD_PTR, EFAULT);
+	{
+		/* API 0.4's structure: 8 bytes, flags and removed */
+		__u32 old[2] = { 1U << 9, 0 };
+		__u32 tiny = 0;
+
+		expect("CLEAR with API 0.4's 8-byte structure is read (unknown flag)",
+		       _IOWR(TASKLOCAL_IOC_MAGIC, _IOC_NR(TASKLOCAL_IOC_CLEAR),
+			     old), old, EINVAL);
+		expect("CLEAR with a 4-byte structure",
+		       _IOWR(TASKLOCAL_IOC_MAGIC, _IOC_NR(TASKLOCAL_IOC_CLEAR),
+			     tiny), &tiny, EINVAL);
+	}
 }
 
 static void dump_init(struct tasklocal_table_dump *d, __u32 flags,
@@ -632,9 +672,32 @@ static void test_changes(void)
 	err = xioctl(TASKLOCAL_IOC_SET, &v);
 	tap(err == ENOENT, "SET of a dead key: ENOENT (%s)", errname(err));
 	memset(&c, 0, sizeof(c));
+	c.flags = TASKLOCAL_CLEAR_KEY;
+	c.key_id = key_init.id;
 	err = xioctl(TASKLOCAL_IOC_CLEAR, &c);
-	tap(!err && c.removed == 2, "CLEAR removes this task's 2 entries (%u)",
-	    c.removed);
+	tap(!err && c.removed == 1,
+	    "CLEAR of one key removes its entry alone (%u)", c.removed);
+	{
+		/*
+		 * API 0.4's structure, 8 bytes: programs built then still
+		 * work, and nothing past its end is written
+		 */
+		struct {
+			__u32 flags, removed;
+			unsigned char guard[16];
+		} old = { 0, 99, { 0 } };
+		unsigned char guard[16];
+
+		memset(old.guard, 0x5a, sizeof(old.guard));
+		memset(guard, 0x5a, sizeof(guard));
+		err = xioctl(_IOC(_IOC_READ | _IOC_WRITE, TASKLOCAL_IOC_MAGIC,
+				  _IOC_NR(TASKLOCAL_IOC_CLEAR),
+				  TASKLOCAL_CLEAR_SIZE_VER0), &old);
+		tap(!err && old.removed == 1 &&
+		    !memcmp(old.guard, guard, sizeof(guard)),
+		    "CLEAR with API 0.4's 8-byte structure removes the last entry (%u), writes 8 bytes",
+		    old.removed);
+	}
 }
 
 static void cleanup(void)

@@ -98,9 +98,11 @@ enum {
  * EMFILE, ENFILE"; KEY_DELETE "ENOENT, EPERM, EINVAL"; the value commands
  * "ENOENT, ENODATA (GET, REMOVE), EEXIST / ENOENT (SET with CREATE /
  * REPLACE), ERANGE (GET), E2BIG (SET), ENOSPC (SET), EINVAL, EFAULT,
- * ENOMEM"; CLEAR "EFAULT"; TABLE_DUMP "ERANGE, ESRCH, ENODATA, EPERM,
- * EBADF, EBUSY, EINVAL, EFAULT, ENOMEM". VERSION, KEY_LIST, TABLE_LIST and STATS list
- * none: only the generic ones.
+ * ENOMEM"; CLEAR "EFAULT, ESRCH, EBADF, EPERM, ENOENT, EINVAL" (and
+ * EINTR: a fatal signal while it waits for the target's exec); TABLE_DUMP
+ * "ERANGE, ESRCH, ENODATA, EPERM, EBADF, EBUSY, EINVAL, EFAULT, ENOMEM".
+ * VERSION, KEY_LIST, TABLE_LIST and STATS list none: only the generic
+ * ones.
  */
 static const struct cmd_def {
 	const char *name;
@@ -116,7 +118,8 @@ static const struct cmd_def {
 	[C_SET] = { "SET", TASKLOCAL_IOC_SET, { ENOENT, EEXIST, ENOSPC } },
 	[C_GET] = { "GET", TASKLOCAL_IOC_GET, { ENOENT, ENODATA, ERANGE } },
 	[C_REMOVE] = { "REMOVE", TASKLOCAL_IOC_REMOVE, { ENOENT, ENODATA } },
-	[C_CLEAR] = { "CLEAR", TASKLOCAL_IOC_CLEAR, { 0 } },
+	[C_CLEAR] = { "CLEAR", TASKLOCAL_IOC_CLEAR,
+		      { ESRCH, EBADF, EPERM, ENOENT, EINTR } },
 	[C_TABLE_DUMP] = { "TABLE_DUMP", TASKLOCAL_IOC_TABLE_DUMP,
 			   { ERANGE, ESRCH, ENODATA, EPERM, EBADF, EBUSY } },
 	[C_TABLE_LIST] = { "TABLE_LIST", TASKLOCAL_IOC_TABLE_LIST, { 0 } },
@@ -581,15 +584,40 @@ static void build_value(struct call *cl)
 	}
 }
 
+static __s32 pick_pid(struct call *cl);
+static __s32 pick_pidfd(struct call *cl);
+
+/* CLEAR: the caller's table, or another task's by pid or pidfd, or a key. */
 static void build_clear(struct call *cl)
 {
 	struct tasklocal_clear *uc = &cl->u.clear;
 
 	if (rnd(4) == 0)
 		uc->removed = next();	/* out */
+	switch (rnd(8)) {
+	case 0:
+		uc->flags = TASKLOCAL_CLEAR_PID;
+		uc->target = pick_pid(cl);
+		break;
+	case 1:
+		uc->flags = TASKLOCAL_CLEAR_PIDFD;
+		uc->target = pick_pidfd(cl);
+		break;
+	case 2:
+		uc->flags = TASKLOCAL_CLEAR_KEY;
+		uc->key_id = pick_id();
+		break;
+	}
 	if (rnd(15) == 0) {
-		uc->flags = 1U << rnd(32);
-		bad(cl, "non-zero flags");
+		uc->flags |= 1U << rnd(32);
+		if (uc->flags & ~TASKLOCAL_CLEAR_MASK ||
+		    (uc->flags & TASKLOCAL_CLEAR_PID &&
+		     uc->flags & TASKLOCAL_CLEAR_PIDFD))
+			bad(cl, "unknown or conflicting flags");
+	}
+	if (rnd(15) == 0) {
+		uc->reserved = next() | 1;
+		bad(cl, "non-zero reserved");
 	}
 }
 
@@ -784,8 +812,11 @@ static void pick_size(struct call *cl, size_t ksize, bool *nonzero_tail)
 		}
 	} else {
 		how = 3;
-		const size_t smaller[] = { 0, 1, ksize - 8, ksize - 1,
-					   rnd(ksize) };
+		/* CLEAR's first structure, 8 bytes, is still ABI */
+		size_t first = cl->c == C_CLEAR ? TASKLOCAL_CLEAR_SIZE_VER0 :
+						  ksize;
+		const size_t smaller[] = { 0, 1, first - 8, first - 1,
+					   rnd(first) };
 
 		cl->usize = smaller[rnd(ARRAY_SIZE(smaller))];
 		cl->only[0] = EINVAL;	/* before the structure is read */

@@ -37,6 +37,24 @@ check_fails() {
 	fi
 }
 
+# check_fails_output DESCRIPTION STATUS PATTERN CMD...: CMD fails with
+# exit status STATUS, its output matching the extended regular expression
+# PATTERN
+check_fails_output() {
+	desc=$1
+	want=$2
+	pattern=$3
+	shift 3
+	"$@" >/tmp/check.out 2>&1
+	got=$?
+	if [ "$got" = "$want" ] && grep -Eq -- "$pattern" /tmp/check.out; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc (status $got, want $want and '$pattern')"
+		sed 's/^/# /' /tmp/check.out
+	fi
+}
+
 # check_output DESCRIPTION PATTERN CMD...: CMD succeeds, output matches
 # the extended regular expression PATTERN
 check_output() {

@@ -3,10 +3,11 @@
  * tlctl leaks: tasks that hold stale entries, and dead keys whose entries
  * are not all gone: the pooled-thread leak of ThreadLocal, made visible.
  *
- * A key's death only marks its entries stale; each table expunges them
- * (and frees their values) when its own task next uses it, or when the
- * task exits. A long-lived task that never touches its table again keeps
- * them for its whole life.
+ * A key's death only marks its entries stale; the module's sweeper
+ * removes them a moment later (sweep_delay_ms), or, with the sweeper off,
+ * each table expunges them when its own task next uses it, or when the
+ * task exits: a long-lived task that never touches its table again keeps
+ * them for its whole life. --reclaim clears them from outside.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -86,10 +87,11 @@ static void show_key(const struct tasklocal_key_info *k)
 static void print_advice(void)
 {
 	printf("\n"
-	       "Stale entries keep their values until the task holding them uses its\n"
-	       "table again (a set, get or remove that reaches them, or a clear) or\n"
-	       "exits. A pooled task that never does keeps them: have it remove its\n"
-	       "value before the key is deleted, or clear its table between jobs.\n");
+	       "Stale entries keep their values until the module's sweeper removes\n"
+	       "them (sweep_delay_ms after their key's death; 0 turns it off), the\n"
+	       "task holding them uses its table again (a set, get or remove that\n"
+	       "reaches them, or a clear) or exits. '%s leaks --reclaim' clears\n"
+	       "them now.\n", prog);
 }
 
 static bool dead_with_entries(const struct tasklocal_key_info *k)
@@ -97,9 +99,65 @@ static bool dead_with_entries(const struct tasklocal_key_info *k)
 	return (k->flags & TASKLOCAL_KEY_DEAD) && k->entries;
 }
 
-static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
-		  const struct tasklocal_key_info *keys, size_t nk)
+/*
+ * Clear the stale entries of every task reported, dead key by dead key
+ * (kernel keys' entries are the kernel's to expunge). A task that exited,
+ * or a key whose last entry went meanwhile, has nothing left to clear.
+ */
+static int reclaim_stale(int fd, const struct tasklocal_task_info *tasks,
+			 size_t nt, const struct tasklocal_key_info *keys,
+			 size_t nk)
 {
+	unsigned long long removed = 0, from = 0;
+	int ret = EXIT_OK, n, got;
+	size_t i, j;
+
+	for (i = 0; i < nt; i++) {
+		if (!tasks[i].stale)
+			continue;
+		got = 0;
+		for (j = 0; j < nk; j++) {
+			if (!dead_with_entries(&keys[j]) ||
+			    keys[j].flags & TASKLOCAL_KEY_KERNEL)
+				continue;
+			n = tl_clear_task(fd, TASKLOCAL_CLEAR_PID |
+					  TASKLOCAL_CLEAR_KEY, tasks[i].pid,
+					  keys[j].id);
+			if (n == -ESRCH)
+				break;
+			if (n == -ENOENT)
+				continue;
+			if (n < 0) {
+				ret = fail(EXIT_FAILURE_,
+					   "leaks --reclaim: pid %u: %s",
+					   tasks[i].pid, tl_strerror(n));
+				break;
+			}
+			got += n;
+		}
+		if (got) {
+			removed += got;
+			from++;
+		}
+	}
+	if (json_output) {
+		json_key_object("reclaimed");
+		json_u64("entries", removed);
+		json_u64("tasks", from);
+		json_end_object();
+	} else {
+		printf("reclaimed %llu %s from %llu %s\n", removed,
+		       plural(removed, "entry", "entries"), from,
+		       plural(from, "task", "tasks"));
+	}
+	return ret;
+}
+
+static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
+		  const struct tasklocal_key_info *keys, size_t nk,
+		  bool reclaiming)
+{
+	int ret = EXIT_OK;
 	size_t i, found = 0;
 
 	if (json_output)
@@ -120,15 +178,17 @@ static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
 			show_key(&keys[i]);
 			found++;
 		}
-	if (json_output) {
+	if (json_output)
 		json_end_array();
+	if (reclaiming && found)
+		ret = reclaim_stale(fd, tasks, nt, keys, nk);
+	if (json_output)
 		json_close();
-	} else if (found) {
+	else if (found && !reclaiming)
 		print_advice();
-	} else {
+	else if (!found)
 		printf("no stale entries, no dead keys with entries left\n");
-	}
-	return EXIT_OK;
+	return ret;
 }
 
 int do_leaks(int argc, char **argv)
@@ -138,16 +198,22 @@ int do_leaks(int argc, char **argv)
 	size_t nt, nk;
 	int fd, err, ret;
 
+	bool reclaiming = false;
+
 	if (is_help(argc, argv)) {
-		printf("Usage: %s leaks\n"
+		printf("Usage: %s leaks [--reclaim]\n"
 		       "\n"
 		       "Tasks whose tables hold stale entries (values under dead keys) and\n"
 		       "dead keys whose entries are not all expunged yet, with the bytes\n"
-		       "they pin.\n", prog);
+		       "they pin. --reclaim then clears those stale entries from the tables\n"
+		       "of the tasks listed (the rights ptrace attach needs), and says how\n"
+		       "many went.\n", prog);
 		return EXIT_OK;
 	}
-	if (argc)
-		return fail(EXIT_USAGE, "'leaks' takes no arguments");
+	if (argc == 1 && is_option(argv[0], "--reclaim"))
+		reclaiming = true;
+	else if (argc)
+		return fail(EXIT_USAGE, "usage: %s leaks [--reclaim]", prog);
 	fd = open_device();
 	if (fd < 0)
 		return EXIT_FAILURE_;
@@ -157,7 +223,7 @@ int do_leaks(int argc, char **argv)
 	if (err)
 		ret = fail(EXIT_FAILURE_, "leaks: %s", tl_strerror(err));
 	else
-		ret = report(fd, tasks, nt, keys, nk);
+		ret = report(fd, tasks, nt, keys, nk, reclaiming);
 	free(tasks);
 	free(keys);
 	close(fd);

@@ -345,9 +345,84 @@ static int do_table_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* What a failed clear of @pid means, said once. */
+static int clear_error(int err, unsigned long long pid, const char *key)
+{
+	switch (-err) {
+	case ESRCH:
+		return fail(EXIT_FAILURE_, "table clear: no task with pid %llu",
+			    pid);
+	case EPERM:
+		return fail(EXIT_FAILURE_,
+			    "table clear: pid %llu: not permitted (another user's task, or not dumpable: CAP_SYS_PTRACE is needed)",
+			    pid);
+	case ENOENT:
+		return fail(EXIT_FAILURE_,
+			    "table clear: no userspace key '%s' (any more)", key);
+	}
+	return fail(EXIT_FAILURE_, "table clear: pid %llu: %s", pid,
+		    tl_strerror(err));
+}
+
+/* "table clear PID [--key NAME|ID]": remove another task's values. */
+static int do_table_clear(int argc, char **argv)
+{
+	unsigned long long pid = 0, id = 0;
+	struct tasklocal_key_info k;
+	const char *key = NULL;
+	__u32 flags = TASKLOCAL_CLEAR_PID;
+	int fd, i, n, ret;
+
+	for (i = 0; i < argc; i++) {
+		if (is_option(argv[i], "--key") && i + 1 < argc) {
+			key = argv[++i];
+		} else if (pid || argv[i][0] == '-') {
+			return fail(EXIT_USAGE, "table clear: unexpected '%s'",
+				    argv[i]);
+		} else if (parse_u64(argv[i], &pid) || !pid ||
+			   pid > 0x7fffffff) {
+			return fail(EXIT_USAGE,
+				    "table clear: '%s' is not a PID", argv[i]);
+		}
+	}
+	if (!pid)
+		return fail(EXIT_USAGE,
+			    "usage: %s table clear PID [--key NAME|ID]", prog);
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_FAILURE_;
+	if (key) {
+		flags |= TASKLOCAL_CLEAR_KEY;
+		/* an id may name a dead key, whose entries are stale */
+		if (parse_u64(key, &id)) {
+			ret = resolve_key(fd, key, &k);
+			if (ret) {
+				close(fd);
+				return ret;
+			}
+			id = k.id;
+		}
+	}
+	n = tl_clear_task(fd, flags, (int)pid, id);
+	close(fd);
+	if (n < 0)
+		return clear_error(n, pid, key);
+	if (json_output) {
+		json_open("clear");
+		json_u64("pid", pid);
+		json_u64("removed", n);
+		json_close();
+	} else {
+		printf("removed %d %s from pid %llu\n", n,
+		       plural(n, "entry", "entries"), pid);
+	}
+	return EXIT_OK;
+}
+
 static const struct cmd table_cmds[] = {
 	{ "show", do_table_show, "show [PID|self] [--values]" },
 	{ "list", do_table_list, "list" },
+	{ "clear", do_table_clear, "clear PID [--key NAME|ID]" },
 	{ NULL },
 };
 
@@ -362,6 +437,9 @@ int do_table(int argc, char **argv)
 		       "its bytes, escaped and cut to %d characters); 'stale' marks an entry\n"
 		       "whose key is dead. Runs of empty slots are shown as one line. Without\n"
 		       "PID, every task's table. Another user's table needs CAP_SYS_PTRACE.\n"
-		       "list shows the tasks that have tables.\n", VALUE_WIDTH);
+		       "list shows the tasks that have tables. clear removes the values of\n"
+		       "userspace keys from task PID's table (with --key, that key's alone:\n"
+		       "a name, or the id of a dead key), with the rights ptrace attach needs.\n",
+		       VALUE_WIDTH);
 	return ret;
 }

@@ -240,18 +240,42 @@ struct tasklocal_value {
 	__u64 reserved;
 };
 
+/* Flags of struct tasklocal_clear (0.5) */
+#define TASKLOCAL_CLEAR_PID		(1U << 0) /* @target is a pid */
+#define TASKLOCAL_CLEAR_PIDFD		(1U << 1) /* @target is a pidfd */
+#define TASKLOCAL_CLEAR_KEY		(1U << 2) /* only @key_id's entry */
+#define TASKLOCAL_CLEAR_MASK		(TASKLOCAL_CLEAR_PID | \
+					 TASKLOCAL_CLEAR_PIDFD | \
+					 TASKLOCAL_CLEAR_KEY)
+
+/* The first structure, 8 bytes (API 0.1 to 0.4): still accepted. */
+#define TASKLOCAL_CLEAR_SIZE_VER0	8
+
 /**
- * struct tasklocal_clear - TASKLOCAL_IOC_CLEAR: empty the caller's table
- * @flags: zero (in)
+ * struct tasklocal_clear - TASKLOCAL_IOC_CLEAR: empty a table
+ * @flags: TASKLOCAL_CLEAR_* (in); none of PID, PIDFD: the caller's table
  * @removed: entries removed, stale ones included (out)
+ * @target: a pid (in the caller's pid namespace) or a pidfd (in)
+ * @reserved: zero (in)
+ * @key_id: with TASKLOCAL_CLEAR_KEY, the key, live or dead, whose entry
+ *	alone goes (in)
  *
  * Only userspace keys' entries go; kernel code's values stay (but stale
  * entries of dead kernel keys met on the way are expunged, and counted).
- * EFAULT if the reply is not writable, with nothing removed.
+ * Another task's table needs the rights ptrace attach needs (its uids
+ * and gids all the caller's real ones, and dumpable; or CAP_SYS_PTRACE),
+ * checked with no execve() of the target in between. A task without a
+ * table has nothing removed. EFAULT if the reply is not writable, with
+ * nothing removed; ESRCH (no such task), EBADF (not a pidfd), EPERM (no
+ * right), ENOENT (@key_id names no userspace key), EINTR (killed while
+ * waiting for the target's execve()), EINVAL.
  */
 struct tasklocal_clear {
 	__u32 flags;
 	__u32 removed;
+	__s32 target;
+	__u32 reserved;
+	__u64 key_id;
 };
 
 /* Flags of struct tasklocal_table_dump */

@@ -30,14 +30,7 @@ t65_fails() {
 	t65_desc=$1
 	t65_pat=$2
 	shift 2
-	"$@" >/tmp/t65.out 2>&1
-	t65_rc=$?
-	if [ "$t65_rc" = 1 ] && grep -Eq -- "$t65_pat" /tmp/t65.out; then
-		tap_ok "$t65_desc"
-	else
-		tap_not_ok "$t65_desc (status $t65_rc, want 1 and '$t65_pat')"
-		sed 's/^/# /' /tmp/t65.out
-	fi
+	check_fails_output "$t65_desc" 1 "$t65_pat" "$@"
 }
 
 # t65_script LINE...: the batch script /tmp/t65.batch, readable by all
