@@ -16,7 +16,8 @@
 # loaded into this machine's kernel.
 #
 # Environment: ROUNDS (hook rounds, default 10), FORKS, THREADS (cycles
-# per hook run), IOCTLS, MEM_ENTRIES, MEM_REPS, NATIVE_ITERS; TCG=1 adds
+# per hook run), IOCTLS, MEM_ENTRIES, MEM_REPS, NATIVE_ITERS, SWEEP_TASKS
+# (idle threads the sweeper is timed over, default "1000 10000"); TCG=1 adds
 # a run of the hook benchmark under plain TCG, timed by the wall clock
 # (its run-to-run spread is far larger than the hooks' cost, so it is
 # not part of the default run).
@@ -35,6 +36,7 @@ ioctls=${IOCTLS:-20000}
 mem_entries=${MEM_ENTRIES:-10000}
 mem_reps=${MEM_REPS:-2}
 native_iters=${NATIVE_ITERS:-100000}
+sweep_tasks=${SWEEP_TASKS:-1000 10000}
 
 say() { printf '  %-7s %s\n' "$1" "$2"; }
 
@@ -110,6 +112,7 @@ vm_bench() {
 		MEM_ENTRIES=$mem_entries
 		MEM_REPS=$mem_reps
 		MEM_SETTLE=6
+		SWEEP_TASKS="$sweep_tasks"
 	EOF
 	: >"$log"
 	"$top/tools/testing/vm-run.sh" -k "$image" -s 1 -t 900 -l "$log" \
@@ -133,8 +136,8 @@ vm_bench() {
 	fi
 }
 
-say VM "$kver, 1 vCPU, -icount shift=0: in-kernel, ioctl, memory, hooks"
-vm_bench icount "kernel ioctl mem hooks" -x -icount -x shift=0
+say VM "$kver, 1 vCPU, -icount shift=0: in-kernel, sweeper, ioctl, memory, hooks"
+vm_bench icount "kernel sweep ioctl mem hooks" -x -icount -x shift=0 -m 2048
 if [ "${TCG:-0}" = 1 ]; then
 	say VM "$kver, 1 vCPU, plain TCG (wall clock): hooks"
 	vm_bench tcg "hooks"

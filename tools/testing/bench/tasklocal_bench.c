@@ -20,6 +20,17 @@
  * With mem_entries=N it measures nothing itself: it creates N keys and a
  * thread that sets them all (with mem_set=0, none) and keeps its table
  * until the module is unloaded, for userspace to read the slab counters.
+ *
+ * With sweep_tasks=N it times the sweeper (tasklocal's sweep_delay_ms,
+ * which the caller sets): N idle kernel threads each hold a value of one
+ * key, the key's last reference is put, and the time until the last of
+ * the N values is destroyed is printed, with what a bystander thread's
+ * gets of its own key cost meanwhile and before:
+ *
+ *	tasklocal_bench: result sweep N DEATH_TO_LAST_FREE_NS N
+ *	tasklocal_bench: result sweep_get_quiet N TOTAL_NS OPS
+ *	tasklocal_bench: result sweep_get_during N TOTAL_NS OPS
+ *	tasklocal_bench: result sweep_get_worst N WORST_BATCH_NS BATCH
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +45,7 @@
 #include <linux/slab.h>
 #include <linux/tasklocal.h>
 #include <linux/timekeeping.h>
+#include <linux/wait.h>
 
 #include "../module/map.h"	/* struct sizes, for the memory figures */
 
@@ -52,6 +64,10 @@ MODULE_PARM_DESC(mem_entries, "Memory mode: keys one thread sets and holds until
 static bool mem_set = true;
 module_param(mem_set, bool, 0444);
 MODULE_PARM_DESC(mem_set, "Memory mode: set the keys (default), or only create them");
+
+static unsigned int sweep_tasks;
+module_param(sweep_tasks, uint, 0444);
+MODULE_PARM_DESC(sweep_tasks, "Sweep mode: idle threads holding a value of the key that dies (default 0: timing mode)");
 
 #define BENCH_MAX_KEYS		1024U	/* keys set in the largest table */
 #define BENCH_MISS_KEYS		64U	/* never set: get misses */
@@ -545,6 +561,132 @@ static int bench_mem(void)
 	return 0;
 }
 
+/* Sweep mode: the holders' key, and the bystander's view of the sweep. */
+#define SWEEP_BATCH	100U		/* a bystander's gets, timed together */
+
+static atomic_t sweep_started, sweep_set, sweep_destroyed;
+static DECLARE_COMPLETION(sweep_all_destroyed);
+static DECLARE_COMPLETION(sweep_bystander_ready);
+static DECLARE_WAIT_QUEUE_HEAD(sweep_wq);
+static atomic_t sweep_phase;		/* 0 quiet, 1 during, 2 stop */
+
+struct sweep_tally {
+	u64 ns, ops, worst;
+};
+
+static void sweep_destroy(struct tasklocal_key *key, void *value)
+{
+	if (atomic_inc_return(&sweep_destroyed) == sweep_tasks)
+		complete(&sweep_all_destroyed);
+}
+
+static const struct tasklocal_key_ops sweep_ops = {
+	.destroy = sweep_destroy,
+};
+
+static int sweep_holder(void *key)
+{
+	if (!tasklocal_set(key, BENCH_VALUE, GFP_KERNEL))
+		atomic_inc(&sweep_set);
+	atomic_inc(&sweep_started);
+	wake_up(&sweep_wq);
+	/* idle: never touches its table again */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* Gets of a key of its own, SWEEP_BATCH at a time, about every 0.5 ms. */
+static int sweep_bystander(void *arg)
+{
+	struct sweep_tally *tally = arg;	/* [0] quiet, [1] during */
+	struct tasklocal_key *own = tasklocal_key_create(NULL, NULL);
+	unsigned int i, phase;
+	u64 t0, dt;
+
+	if (IS_ERR(own) || tasklocal_set(own, BENCH_VALUE, GFP_KERNEL)) {
+		complete(&sweep_bystander_ready);
+		goto out;
+	}
+	complete(&sweep_bystander_ready);
+	while ((phase = atomic_read(&sweep_phase)) < 2) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < SWEEP_BATCH; i++)
+			bench_sink += (unsigned long)tasklocal_get(own);
+		dt = ktime_get_ns() - t0;
+		tally[phase].ns += dt;
+		tally[phase].ops += SWEEP_BATCH;
+		tally[phase].worst = max(tally[phase].worst, dt);
+		usleep_range(500, 1000);
+	}
+out:
+	if (!IS_ERR(own))
+		tasklocal_key_destroy(own);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static int bench_sweep(void)
+{
+	struct tasklocal_key *key = tasklocal_key_create(&sweep_ops, NULL);
+	struct sweep_tally tally[2] = { };
+	struct task_struct **holders, *bystander;
+	unsigned int i, n = 0;
+	u64 t0, ns;
+	int err = 0;
+
+	if (IS_ERR(key))
+		return PTR_ERR(key);
+	holders = kvcalloc(sweep_tasks, sizeof(*holders), GFP_KERNEL);
+	if (!holders) {
+		tasklocal_key_destroy(key);
+		return -ENOMEM;
+	}
+	for (n = 0; n < sweep_tasks; n++) {
+		holders[n] = kthread_run(sweep_holder, key, "tlsweep/%u", n);
+		if (IS_ERR(holders[n])) {
+			err = PTR_ERR(holders[n]);
+			break;
+		}
+	}
+	wait_event(sweep_wq, atomic_read(&sweep_started) == n);
+	if (err || n != sweep_tasks || atomic_read(&sweep_set) != n) {
+		err = err ?: -EIO;
+		tasklocal_key_destroy(key);
+		goto stop;
+	}
+	pr_info("sweep ready tasks=%u\n", n);
+	bystander = kthread_run(sweep_bystander, tally, "tlsweep/by");
+	if (IS_ERR(bystander)) {
+		err = PTR_ERR(bystander);
+		tasklocal_key_destroy(key);
+		goto stop;
+	}
+	wait_for_completion(&sweep_bystander_ready);
+	msleep(200);			/* the quiet phase */
+	atomic_set(&sweep_phase, 1);
+	t0 = ktime_get_ns();
+	tasklocal_key_put(key);		/* the sweeper takes it from here */
+	wait_for_completion(&sweep_all_destroyed);
+	ns = ktime_get_ns() - t0;
+	atomic_set(&sweep_phase, 2);
+	kthread_stop(bystander);
+	bench_report("sweep", n, ns, n);
+	bench_report("sweep_get_quiet", n, tally[0].ns, tally[0].ops);
+	bench_report("sweep_get_during", n, tally[1].ns, tally[1].ops);
+	bench_report("sweep_get_worst", n, tally[1].worst, SWEEP_BATCH);
+stop:
+	for (i = 0; i < n; i++)
+		kthread_stop(holders[i]);
+	kvfree(holders);
+	return err;
+}
+
 static int __init tasklocal_bench_init(void)
 {
 	int err;
@@ -554,6 +696,12 @@ static int __init tasklocal_bench_init(void)
 	bench_report_sizes();
 	if (mem_entries)
 		return bench_mem();
+	if (sweep_tasks) {
+		err = bench_sweep();
+		if (err)
+			pr_err("sweep failed: %d\n", err);
+		return err;
+	}
 	err = bench_timing();
 	if (err)
 		pr_err("failed: %d\n", err);

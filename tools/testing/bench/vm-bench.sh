@@ -7,7 +7,7 @@
 # and "PROGRESS ..." lines for it to show while the VM runs.
 
 # shellcheck source=/dev/null
-. /test/bench.conf	# SECTIONS ROUNDS FORKS THREADS IOCTLS MEM_*
+. /test/bench.conf	# SECTIONS ROUNDS FORKS THREADS IOCTLS MEM_* SWEEP_TASKS
 
 progress() { echo "PROGRESS $*"; }
 
@@ -88,6 +88,21 @@ bench_mem() {
 	done
 }
 
+# The sweeper: N idle kernel threads hold a value of a key that dies;
+# sweep_delay_ms 1, so that the figure is the sweep's own time
+bench_sweep() {
+	echo 1 >/sys/module/tasklocal/parameters/sweep_delay_ms
+	for n in $SWEEP_TASKS; do
+		progress "sweeper: $n idle threads"
+		dmesg -c >/dev/null
+		insmod /lib/tasklocal_bench.ko sweep_tasks="$n" ||
+			{ dmesg | tail -20; die "insmod tasklocal_bench.ko sweep_tasks=$n failed"; }
+		dmesg | sed -n 's/.*tasklocal_bench: \(result sweep.*\)/BENCH kernel \1/p'
+		rmmod tasklocal_bench || die "rmmod tasklocal_bench failed"
+	done
+	echo 1000 >/sys/module/tasklocal/parameters/sweep_delay_ms
+}
+
 # Fork and thread cycles, tasklocal loaded and not, in alternating order;
 # a few untimed cycles first, after each load and unload.
 bench_hooks() {
@@ -115,9 +130,10 @@ bench_hooks() {
 progress "booted: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU"
 echo "BENCH kernel_version $(uname -r)"
 echo "BENCH clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-if want kernel || want ioctl || want mem; then
+if want kernel || want ioctl || want mem || want sweep; then
 	insmod /lib/tasklocal.ko || die "insmod tasklocal.ko failed"
 	want kernel && bench_kernel
+	want sweep && bench_sweep
 	want ioctl && bench_ioctl
 	want mem && bench_mem
 	rmmod tasklocal || die "rmmod tasklocal failed"
