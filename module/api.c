@@ -295,3 +295,21 @@ bool tasklocal_remove(struct tasklocal_key *key)
 	return removed;
 }
 EXPORT_SYMBOL_GPL(tasklocal_remove);
+
+/**
+ * tasklocal_key_destroy() - kill a key and remove its entries everywhere
+ * @key: the key; the caller's strong reference is consumed
+ *
+ * Every task's entry for @key is removed and its value destroyed before
+ * this returns, so the module that owns @key's ops may unload afterwards.
+ * Nobody may use @key concurrently or afterwards. Process context; sleeps
+ * (waits for an RCU grace period).
+ */
+void tasklocal_key_destroy(struct tasklocal_key *key)
+{
+	might_sleep();
+	tl_key_kill(key);
+	tl_tables_remove_key(key);
+	tasklocal_key_put(key);
+}
+EXPORT_SYMBOL_GPL(tasklocal_key_destroy);

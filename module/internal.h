@@ -17,6 +17,22 @@
 
 #include "map.h"
 
+struct tasklocal_key;
+
+/*
+ * What a key's maker does at its key's milestones (userspace keys: ukey.c;
+ * NULL for kernel keys), so that key.c calls no user of keys by name.
+ * @released: the last strong reference went; process context
+ * @freed: the key's memory is about to go; any context
+ * @info: fill in what the maker knows of the key for KEY_LIST
+ */
+struct tl_key_owner_ops {
+	void (*released)(struct tasklocal_key *key);
+	void (*freed)(struct tasklocal_key *key);
+	void (*info)(struct tasklocal_key *key,
+		     struct tasklocal_key_info *info);
+};
+
 /*
  * A key. @strong counts who keeps it alive; when it drops to zero the key
  * is dead and its entries stale. @weak counts the entries pointing at it,
@@ -27,6 +43,7 @@ struct tasklocal_key {
 	struct kref strong;
 	struct kref weak;
 	const struct tasklocal_key_ops *ops;
+	const struct tl_key_owner_ops *owner;	/* or NULL */
 	void *data;
 	u32 id;
 	bool user;			/* a struct tl_ukey: made by userspace */
@@ -122,12 +139,9 @@ static inline struct tl_value *tl_value_get(struct tl_value *v)
 /* ukey.c: keys and values from userspace */
 struct tl_value *tl_value_alloc(const void __user *src, u32 len);
 void tl_value_put(struct tl_value *v);
-void tl_ukey_released(struct tasklocal_key *key);
-void tl_ukey_freed(struct tasklocal_key *key);
 int tl_ukey_create(struct tasklocal_key_create *kc,
 		   struct tasklocal_key_create __user *reply);
 int tl_ukey_delete(u64 id);
-void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info);
 struct tl_ukey *tl_ukey_get(u64 id);
 bool tl_ukey_may(struct tl_ukey *uk, u32 perm);
 void tl_ukeys_exit(void);

@@ -35,8 +35,8 @@ static void tl_key_weak_release(struct kref *weak)
 						 weak);
 
 	xa_erase(&tl_keys, key->id);
-	if (key->user)
-		tl_ukey_freed(key);
+	if (key->owner)
+		key->owner->freed(key);
 	kfree_rcu(key, rcu);
 }
 
@@ -87,8 +87,8 @@ static void tl_key_strong_release(struct kref *strong)
 						 strong);
 
 	tl_key_kill(key);
-	if (key->user)
-		tl_ukey_released(key);
+	if (key->owner)
+		key->owner->released(key);
 	tl_key_weak_put(key);	/* the reference held while alive */
 }
 
@@ -187,8 +187,8 @@ static void tl_key_info(struct tasklocal_key *key,
 	info->entries = kref_read(&key->weak) - (dead ? 0 : 1);
 	if (dead)
 		info->flags |= TASKLOCAL_KEY_DEAD;
-	if (key->user)
-		tl_ukey_info(key, info);
+	if (key->owner)
+		key->owner->info(key, info);
 	else
 		info->flags |= TASKLOCAL_KEY_KERNEL;
 }
@@ -327,24 +327,6 @@ void tasklocal_key_put(struct tasklocal_key *key)
 	kref_put(&key->strong, tl_key_strong_release);
 }
 EXPORT_SYMBOL_GPL(tasklocal_key_put);
-
-/**
- * tasklocal_key_destroy() - kill a key and remove its entries everywhere
- * @key: the key; the caller's strong reference is consumed
- *
- * Every task's entry for @key is removed and its value destroyed before
- * this returns, so the module that owns @key's ops may unload afterwards.
- * Nobody may use @key concurrently or afterwards. Process context; sleeps
- * (waits for an RCU grace period).
- */
-void tasklocal_key_destroy(struct tasklocal_key *key)
-{
-	might_sleep();
-	tl_key_kill(key);
-	tl_tables_remove_key(key);
-	tasklocal_key_put(key);
-}
-EXPORT_SYMBOL_GPL(tasklocal_key_destroy);
 
 /* How many keys are alive, and dead with entries left. */
 void tl_keys_count(u64 *alive, u64 *dead)

@@ -122,14 +122,14 @@ static void tl_ukey_kill(struct tl_ukey *uk)
 }
 
 /* The last strong reference went (an ioctl, an fd's release, unload). */
-void tl_ukey_released(struct tasklocal_key *key)
+static void tl_ukey_released(struct tasklocal_key *key)
 {
 	might_sleep();
 	tl_ukey_kill(tl_ukey_of(key));
 }
 
 /* The key's memory is about to go (after RCU): drop what it holds. */
-void tl_ukey_freed(struct tasklocal_key *key)
+static void tl_ukey_freed(struct tasklocal_key *key)
 {
 	struct tl_ukey *uk = tl_ukey_of(key);
 
@@ -137,7 +137,8 @@ void tl_ukey_freed(struct tasklocal_key *key)
 		tl_value_put(uk->initial);
 }
 
-void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
+static void tl_ukey_info(struct tasklocal_key *key,
+			 struct tasklocal_key_info *info)
 {
 	struct tl_ukey *uk = tl_ukey_of(key);
 
@@ -150,6 +151,12 @@ void tl_ukey_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
 	info->mode = uk->mode;
 	memcpy(info->name, uk->name, sizeof(info->name));
 }
+
+static const struct tl_key_owner_ops tl_ukey_owner_ops = {
+	.released	= tl_ukey_released,
+	.freed		= tl_ukey_freed,
+	.info		= tl_ukey_info,
+};
 
 /* The last copy of an fd-owned key's fd is closed: the key dies. */
 static int tl_key_file_release(struct inode *inode, struct file *file)
@@ -265,6 +272,7 @@ int tl_ukey_create(struct tasklocal_key_create *kc,
 	uk->initial = initial;
 	strscpy(uk->name, name, sizeof(uk->name));
 	uk->key.user = true;
+	uk->key.owner = &tl_ukey_owner_ops;
 	uk->key.inherit = kc->flags & TASKLOCAL_KEY_INHERIT;
 	INIT_LIST_HEAD(&uk->node);
 

@@ -190,7 +190,7 @@ check_output "leaks shows the dead key with its entry left" \
 	'^dead key t30\.leak \(id [0-9]+, uid 0\): 1 entry left in tables$' \
 	tlctl leaks
 check_output "leaks says how the values get freed" \
-	'until the task holding them uses its' tlctl leaks
+	'sweeper removes' tlctl leaks
 check_output "-j leaks" \
 	"^\\{\"tasks\":\\[\\{\"pid\":$pid,\"comm\":\"sleep\",\"stale\":1,\"size\":2,\"value_bytes\":13,\"stale_bytes\":9\\}\\],\"dead_keys\":\\[\\{\"id\":[0-9]+,\"name\":\"t30\\.leak\",\"uid\":0,\"entries\":1\\}\\]\\}\$" \
 	tlctl -j leaks
@@ -235,4 +235,4 @@ check_fails "leaks with an argument is a usage error" 2 tlctl leaks 1
 check_output "table help explains the drawing" 'probe distance' \
 	tlctl table help
 check_output "stats help" '^Usage: tlctl stats$' tlctl stats help
-check_output "leaks help" '^Usage: tlctl leaks$' tlctl leaks help
+check_output "leaks help" '^Usage: tlctl leaks \[--reclaim\]$' tlctl leaks help
