@@ -16,7 +16,8 @@
  *             own table a little and exit; reap them.
  *   inspect   TABLE_DUMP (by pid, with values) of the other threads and
  *             of the children, TABLE_LIST, STATS, KEY_LIST; every
- *             snapshot is checked for consistency.
+ *             snapshot is checked for consistency. And CLEAR by pid of
+ *             other threads' entries of dead keys, beside the sweeper.
  *
  * Every value is an encoded (key id, thread, sequence number), or for an
  * initial value the tag in its key's name, so a value read anywhere can
@@ -166,6 +167,8 @@ enum op {
 	OP_TABLE_LIST,
 	OP_STATS,
 	OP_KEY_LIST,
+	OP_CLEAR_DEAD,
+	OP_CLEAR_DEAD_REMOVED,
 	NR_OPS,
 };
 
@@ -192,6 +195,8 @@ static const char *const op_names[NR_OPS] = {
 	[OP_TABLE_LIST] = "TABLE_LIST",
 	[OP_STATS] = "STATS",
 	[OP_KEY_LIST] = "KEY_LIST",
+	[OP_CLEAR_DEAD] = "CLEAR of another thread's dead-key entry",
+	[OP_CLEAR_DEAD_REMOVED] = "... that removed one",
 };
 
 /* What must have happened at least once for the run to mean anything. */
@@ -199,6 +204,7 @@ static const enum op ops_needed[] = {
 	OP_SET, OP_GET, OP_REMOVE, OP_KEY_CREATE, OP_KEY_DELETE, OP_FD_CREATE,
 	OP_FD_CLOSE, OP_DEAD_CHECK, OP_FORK, OP_CHILD_GET, OP_DUMP,
 	OP_DUMP_SLOTS, OP_DUMP_VALUES, OP_TABLE_LIST, OP_STATS,
+	OP_CLEAR_DEAD,
 };
 
 /* Shared with the children (MAP_SHARED): violations and their ops. */
@@ -1302,17 +1308,54 @@ static void inspect_keys(struct worker *w)
 		violation(w, INV_LIST, "KEY_LIST: %s", errname(err));
 }
 
+/*
+ * CLEAR by pid and key, from outside: a dead pool key's entry, from the
+ * table of thread @target. A dead key's id is never a live key's (ids
+ * are not reused at once), so no value any thread's model expects goes;
+ * the entry may already be gone (expunged, swept), the key freed
+ * (ENOENT), the thread exited (ESRCH).
+ */
+static void inspect_clear_dead(struct worker *w, pid_t target)
+{
+	struct tasklocal_clear c = { .flags = TASKLOCAL_CLEAR_PID |
+					      TASKLOCAL_CLEAR_KEY };
+	__u64 word;
+	int err;
+
+	if (!pool_len)
+		return;
+	word = load(&pool[rnd_below(w, pool_len)]);
+	if (!(word & POOL_DEAD))
+		return;
+	c.target = target;
+	c.key_id = word & POOL_ID_MASK;
+	err = xioctl(TASKLOCAL_IOC_CLEAR, &c);
+	w->ops[OP_CLEAR_DEAD]++;
+	if (!err && c.removed)
+		w->ops[OP_CLEAR_DEAD_REMOVED]++;
+	if (err && err != ENOENT && err != ESRCH)
+		violation(w, INV_ERRNO, "CLEAR of dead key %llu in %d: %s",
+			  (unsigned long long)c.key_id, target, errname(err));
+}
+
+static pid_t any_worker_tid(struct worker *w)
+{
+	return __atomic_load_n(&workers[rnd_below(w, nr_workers)].tid,
+			       __ATOMIC_ACQUIRE);
+}
+
 static void inspect_step(struct worker *w)
 {
 	unsigned int r = rnd_below(w, 100);
 	pid_t target = 0;
 
-	if (r < 50) {
-		target = __atomic_load_n(&workers[rnd_below(w, nr_workers)].tid,
-					 __ATOMIC_ACQUIRE);
-	} else if (r < 85 && nr_role[ROLE_FORK]) {
+	if (r < 45) {
+		target = any_worker_tid(w);
+	} else if (r < 75 && nr_role[ROLE_FORK]) {
 		target = __atomic_load_n(&children[rnd_below(w, nr_role[ROLE_FORK])],
 					 __ATOMIC_ACQUIRE);
+	} else if (r < 85) {
+		inspect_clear_dead(w, any_worker_tid(w));
 	} else if (r < 92) {
 		inspect_list(w);
 	} else if (r < 97) {
