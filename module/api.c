@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitops.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -303,13 +304,28 @@ EXPORT_SYMBOL_GPL(tasklocal_remove);
  * Every task's entry for @key is removed and its value destroyed before
  * this returns, so the module that owns @key's ops may unload afterwards.
  * Nobody may use @key concurrently or afterwards. Process context; sleeps
- * (waits for an RCU grace period).
+ * (waits for an RCU grace period at least).
  */
 void tasklocal_key_destroy(struct tasklocal_key *key)
 {
 	might_sleep();
+	/* removed here, not swept: no sweep is queued for it */
+	set_bit(TL_KEY_DEATH_ANNOUNCED, &key->state);
 	tl_key_kill(key);
-	tl_tables_remove_key(key);
+	/*
+	 * Each entry holds a weak reference until its destroy() returned,
+	 * and the key one more while alive: wait for that one alone. Other
+	 * tasks may be destroying entries they removed just before the walk
+	 * (the sweeper, a CLEAR by pid, an expunge), and on PREEMPT_RT a
+	 * child's inherited table is published by the child, after the
+	 * fork, where no walk sees it until then: walk again until then.
+	 */
+	for (;;) {
+		tl_tables_remove_key(key);
+		if (kref_read(&key->weak) == 1)
+			break;
+		schedule_timeout_uninterruptible(1);
+	}
 	tasklocal_key_put(key);
 }
 EXPORT_SYMBOL_GPL(tasklocal_key_destroy);

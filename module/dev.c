@@ -44,7 +44,8 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	v->api_minor = TASKLOCAL_API_MINOR;
 	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
 		      TASKLOCAL_FEATURE_PIDFD | TASKLOCAL_FEATURE_KEY_MODE |
-		      TASKLOCAL_FEATURE_SECURE_EXEC | TASKLOCAL_FEATURE_SWEEP;
+		      TASKLOCAL_FEATURE_SECURE_EXEC | TASKLOCAL_FEATURE_SWEEP |
+		      TASKLOCAL_FEATURE_CLEAR_TASK;
 	v->max_value_size = READ_ONCE(tl_max_value_size);
 	v->max_entries = READ_ONCE(tl_max_entries);
 	v->max_user_keys = READ_ONCE(tl_max_user_keys);
@@ -257,7 +258,11 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		ret = tl_ioc_key_list(&a.key_list);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
-		ret = tl_ioc_clear(&a.clear, uarg);
+		/* API 0.4's structure has no room for a target or a key */
+		if (usize < sizeof(a.clear) && a.clear.flags)
+			ret = -EINVAL;
+		else
+			ret = tl_ioc_clear(&a.clear, uarg);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_TABLE_DUMP):
 		ret = tl_ioc_table_dump(&a.dump);

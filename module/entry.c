@@ -37,11 +37,17 @@ tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp)
 }
 EXPORT_SYMBOL_IF_KUNIT(tl_entry_alloc);
 
-/* Free an entry no map ever held; its value stays the caller's. */
-void tl_entry_free_unused(struct tlmap_entry *e)
+/* Undo tl_entry_init() of an entry no map ever held: raw memory again. */
+void tl_entry_fini(struct tlmap_entry *e)
 {
 	tl_key_weak_put(tl_key_of(e->key));
 	atomic_long_dec(&tl_stats.entries);
+}
+
+/* Free an entry no map ever held; its value stays the caller's. */
+void tl_entry_free_unused(struct tlmap_entry *e)
+{
+	tl_entry_fini(e);
 	kfree(e);
 }
 

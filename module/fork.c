@@ -249,6 +249,26 @@ static struct tlmap_entry *tl_fork_entry(struct tl_fork_kit *kit,
 }
 
 /*
+ * An entry tl_fork_entry() gave that the child does not get after all:
+ * back into the kit, unused (no kfree() here: on PREEMPT_RT it may sleep,
+ * and the fork hook runs with preemption off), or freed if it was
+ * allocated here. Its key's weak reference is not the last: the parent's
+ * entry, under the lock held, has one.
+ */
+static void tl_fork_entry_unused(struct tl_fork_kit *kit,
+				 struct tlmap_entry *e)
+{
+	if (!kit) {
+		tl_entry_free_unused(e);
+		return;
+	}
+	tl_entry_fini(e);
+	e->next = kit->entries;
+	kit->entries = e;
+	kit->nr++;
+}
+
+/*
  * Copy the parent's inheritable entries into the child's new map, as
  * Java's ThreadLocalMap(parentMap) constructor does: parent slot order,
  * each entry at the first free slot from its home, its value from the
@@ -281,7 +301,7 @@ static bool tl_table_inherit(struct tl_table *pt, struct tl_table *ct,
 		}
 		value = key->ops->child(key, e->value);
 		if (IS_ERR_OR_NULL(value)) {
-			tl_entry_free_unused(copy);
+			tl_fork_entry_unused(kit, copy);
 			atomic64_inc(&tl_stats.inherit_failed);
 			continue;
 		}

@@ -27,11 +27,13 @@
 #define TL_SNAPSHOT_TRIES	1000
 
 /*
- * What ptrace_may_access(PTRACE_MODE_READ_REALCREDS) grants without a
+ * What ptrace_may_access(PTRACE_MODE_REALCREDS) grants without a
  * capability: the caller's own thread group; or a task whose uids and
- * gids all match the caller's real ones and which is dumpable (or has no
- * mm: a zombie). The LSM's ptrace hook is not asked: no exported path
- * reaches it (docs/SECURITY.md).
+ * gids all match the caller's real ones, whose permitted capabilities
+ * the caller's include (in the same user namespace: commoncap's check),
+ * and which is dumpable (or has no mm: a zombie). The LSM's ptrace hook
+ * (Yama's ptrace_scope included) is not asked: no exported path reaches
+ * it (docs/SECURITY.md).
  */
 static bool tl_may_read_unprivileged(struct task_struct *task)
 {
@@ -48,7 +50,9 @@ static bool tl_may_read_unprivileged(struct task_struct *task)
 		    uid_eq(cred->uid, tcred->uid) &&
 		    gid_eq(cred->gid, tcred->egid) &&
 		    gid_eq(cred->gid, tcred->sgid) &&
-		    gid_eq(cred->gid, tcred->gid);
+		    gid_eq(cred->gid, tcred->gid) &&
+		    cred->user_ns == tcred->user_ns &&
+		    cap_issubset(tcred->cap_permitted, cred->cap_permitted);
 	rcu_read_unlock();
 	if (!same_user)
 		return false;
@@ -59,17 +63,18 @@ static bool tl_may_read_unprivileged(struct task_struct *task)
 	return same_user;
 }
 
-/*
+/**
  * tl_may_inspect() - may the caller read @task's table, or clear it?
+ * @task: the task
  *
- * The rights ptrace needs (read mode, and attach too: the same uid and
- * gid checks, the same dumpability), or CAP_SYS_PTRACE. Call with
- * @task's exec_update_lock held, so that no execve() changes them before
- * the caller is done.
+ * ptrace's checks of the credentials, dumpability and capabilities (the
+ * same for its read and attach modes), or CAP_SYS_PTRACE; not the LSM's.
+ * Call with @task's exec_update_lock held, so that no execve() changes
+ * them before the caller is done.
  *
  * Return: 0 or -EPERM.
  */
-int tl_may_inspect(struct task_struct *task)
+static int tl_may_inspect(struct task_struct *task)
 {
 	if (tl_may_read_unprivileged(task) || capable(CAP_SYS_PTRACE))
 		return 0;
@@ -85,7 +90,7 @@ int tl_may_inspect(struct task_struct *task)
  * Return: the task, with a reference; ERR_PTR(-EBADF) for an fd that is
  * no pidfd, ERR_PTR(-ESRCH) if no task is there.
  */
-struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target)
+static struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target)
 {
 	struct task_struct *task;
 	struct pid *p;
@@ -108,6 +113,42 @@ struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target)
 		task = get_task_struct(current);
 	}
 	return task ?: ERR_PTR(-ESRCH);
+}
+
+/**
+ * tl_task_access() - the task a pid or pidfd names, if the caller may
+ *	read its table or clear it
+ * @pidfd: @target is a pidfd
+ * @pid: @target is a pid; neither: the caller itself
+ * @target: the pid or pidfd
+ *
+ * As /proc/PID/environ and ptrace: the rights are checked with the
+ * target's exec_update_lock held, and the caller keeps it for reading
+ * until it is done, so that no execve() of the target comes in between
+ * (its credentials and dumpability change there, after which its values
+ * may be a privileged program's).
+ *
+ * Return: the task, with a reference and its exec_update_lock held for
+ * reading (the caller releases both); or ERR_PTR(-ESRCH, -EBADF, -EPERM
+ * or -EINTR).
+ */
+struct task_struct *tl_task_access(bool pidfd, bool pid, s32 target)
+{
+	struct task_struct *task = tl_task_by(pidfd, pid, target);
+	int err;
+
+	if (IS_ERR(task))
+		return task;
+	err = down_read_killable(&task->signal->exec_update_lock);
+	if (err)
+		goto put_task;
+	err = tl_may_inspect(task);
+	if (!err)
+		return task;
+	up_read(&task->signal->exec_update_lock);
+put_task:
+	put_task_struct(task);
+	return ERR_PTR(err);
 }
 
 /* One table, copied out: slot descriptions and references to values. */
@@ -277,22 +318,11 @@ int tl_inspect_dump(struct tasklocal_table_dump *d)
 	struct task_struct *task;
 	int err;
 
-	task = tl_task_by(d->flags & TASKLOCAL_DUMP_PIDFD,
-			  d->flags & TASKLOCAL_DUMP_PID, d->target);
+	/* the snapshot is taken with no execve() of the target meanwhile */
+	task = tl_task_access(d->flags & TASKLOCAL_DUMP_PIDFD,
+			      d->flags & TASKLOCAL_DUMP_PID, d->target);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	/*
-	 * As /proc/PID/environ and ptrace: the rights are checked, and the
-	 * snapshot taken, with no execve() of the target in between (its
-	 * credentials and dumpability change there, after which its values
-	 * may be a privileged program's).
-	 */
-	err = down_read_killable(&task->signal->exec_update_lock);
-	if (err)
-		goto put_task;
-	err = tl_may_inspect(task);
-	if (err)
-		goto unlock_exec;
 
 	sn.read_all = same_thread_group(task, current) ||
 		      ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
@@ -336,13 +366,8 @@ put_values:
 free:
 	kvfree(sn.slots);
 	kvfree(sn.values);
-put_task:
 	put_task_struct(task);
 	return err;
-
-unlock_exec:
-	up_read(&task->signal->exec_update_lock);
-	goto put_task;
 }
 
 struct tl_list_ctx {

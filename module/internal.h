@@ -155,8 +155,7 @@ int tl_uvalue_clear(struct tasklocal_clear *uc,
 		    struct tasklocal_clear __user *reply);
 
 /* inspect.c: other tasks' tables */
-int tl_may_inspect(struct task_struct *task);
-struct task_struct *tl_task_by(bool pidfd, bool pid, s32 target);
+struct task_struct *tl_task_access(bool pidfd, bool pid, s32 target);
 int tl_inspect_dump(struct tasklocal_table_dump *d);
 int tl_inspect_list(struct tasklocal_table_list *l);
 
@@ -171,6 +170,7 @@ struct tl_stats {
 	atomic_long_t value_bytes;
 	atomic_long_t user_keys;
 	atomic_long_t tables_created;
+	atomic_long_t tables_unlinked;	/* left the registry: a walk may miss */
 	atomic64_t expunged;		/* of tables freed so far */
 	atomic64_t resizes;		/* of tables freed so far */
 	atomic64_t swept;		/* stale entries the sweeper removed */
@@ -186,6 +186,7 @@ void tl_entry_init(struct tlmap_entry *e, struct tasklocal_key *key,
 		   void *value);
 struct tlmap_entry *
 tl_entry_alloc(struct tasklocal_key *key, void *value, gfp_t gfp);
+void tl_entry_fini(struct tlmap_entry *e);
 void tl_entry_free_unused(struct tlmap_entry *e);
 
 /* table.c */

@@ -31,21 +31,15 @@ int tl_reclaim_clear(struct tasklocal_clear *uc,
 	struct tasklocal_key *key = NULL;
 	struct task_struct *task;
 	struct tl_table *t;
-	int err;
+	int err = 0;
 
 	uc->removed = 0;
 	if (put_user(uc->removed, &reply->removed))
 		return -EFAULT;
-	task = tl_task_by(uc->flags & TASKLOCAL_CLEAR_PIDFD,
-			  uc->flags & TASKLOCAL_CLEAR_PID, uc->target);
+	task = tl_task_access(uc->flags & TASKLOCAL_CLEAR_PIDFD,
+			      uc->flags & TASKLOCAL_CLEAR_PID, uc->target);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	err = down_read_killable(&task->signal->exec_update_lock);
-	if (err)
-		goto put_task;
-	err = tl_may_inspect(task);
-	if (err)
-		goto unlock_exec;
 	/* the key and the table stay while RCU is held */
 	rcu_read_lock();
 	if (uc->flags & TASKLOCAL_CLEAR_KEY) {
@@ -60,9 +54,7 @@ int tl_reclaim_clear(struct tasklocal_clear *uc,
 		uc->removed = tl_table_clear_user(t, key);
 unlock_rcu:
 	rcu_read_unlock();
-unlock_exec:
 	up_read(&task->signal->exec_update_lock);
-put_task:
 	put_task_struct(task);
 	return err;
 }

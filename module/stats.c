@@ -16,6 +16,7 @@ EXPORT_SYMBOL_IF_KUNIT(tl_stats);
 void tl_stats_table_freed(struct tl_table *t)
 {
 	atomic_long_dec(&tl_stats.tables);
+	atomic_long_inc(&tl_stats.tables_unlinked);
 	atomic64_add(READ_ONCE(t->map.stats.expunged), &tl_stats.expunged);
 	atomic64_add(READ_ONCE(t->map.stats.resizes), &tl_stats.resizes);
 }

@@ -17,9 +17,10 @@
  * included, and only queues the work. The worker locks one table at a
  * time, for that table's expunge alone: the owner's lock-free get and
  * other tasks' snapshots retry on its seqcount, as for any cross-task
- * removal (key destroy, KEY_DELETE). The walk leaves RCU every
- * TL_WALK_BATCH tables; if tables left the registry meanwhile, the walk
- * may have missed one, and is made again.
+ * removal (key destroy, KEY_DELETE); a table without stale entries is
+ * not locked at all. The walk leaves RCU every TL_WALK_BATCH tables; if
+ * tables left the registry meanwhile, the walk may have missed one, and
+ * another sweep is queued.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,54 +31,77 @@
 
 #include "internal.h"
 
-/* Walks a sweep may take: the second finds what the first missed. */
-#define TL_SWEEP_WALKS	2
-
 static void tl_sweep_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(tl_sweep_work, tl_sweep_fn);
 
-static bool tl_entry_stale(const struct tlmap_entry *e, void *arg)
+/*
+ * Does @t hold a stale entry? Read under RCU without the lock: an entry
+ * that turns stale after the look belongs to a key whose death queued a
+ * sweep of its own, after this one.
+ */
+static bool tl_table_has_stale(struct tl_table *t)
 {
-	return tlmap_entry_stale(e);
+	struct tlmap_slots *s = rcu_dereference(t->map.slots);
+	struct tlmap_entry *e;
+	unsigned int i;
+
+	for (i = 0; i < s->len; i++) {
+		e = rcu_dereference(s->slot[i]);
+		if (e && tlmap_entry_stale(e))
+			return true;
+	}
+	return false;
 }
 
+/* Expunge @t's stale entries: one pass, since none of them ever moves. */
 static int tl_sweep_table(struct tl_table *t, void *arg)
 {
-	unsigned int n = 0;
+	unsigned int size;
 
+	if (READ_ONCE(t->dead) || !tl_table_has_stale(t))
+		return 0;
 	tl_table_lock(t);
+	size = t->map.size;
 	if (!t->dead)	/* released meanwhile: its values go with it */
-		n = tlmap_remove_if(&t->map, tl_entry_stale, NULL);
+		tlmap_expunge_all(&t->map);
+	size -= t->map.size;
 	tl_table_unlock(t);
-	if (n)
-		atomic64_add(n, &tl_stats.swept);
+	if (size)
+		atomic64_add(size, &tl_stats.swept);
 	return 0;
 }
 
-/* Tables that have left the registry since load. */
-static long tl_tables_gone(void)
-{
-	return atomic_long_read(&tl_stats.tables_created) -
-	       atomic_long_read(&tl_stats.tables);
-}
+/* The sweep running is a second look, queued by the one before it. */
+static bool tl_sweep_second;
 
 static void tl_sweep_fn(struct work_struct *work)
 {
-	unsigned int walk;
-	long gone;
+	long unlinked = atomic_long_read(&tl_stats.tables_unlinked);
+	bool second = tl_sweep_second;
 
+	tl_sweep_second = false;
+	if (second && !READ_ONCE(tl_sweep_delay_ms))
+		return;		/* turned off since */
 	/*
 	 * A set that saw a key alive holds rcu_read_lock() until its entry
 	 * is in a table (tl_set()): after a grace period every entry of a
-	 * key that died before the sweep was queued is in place, stale.
+	 * key that died before the sweep was queued is in a table, stale.
+	 * (On PREEMPT_RT a child's inherited table is published later, by
+	 * the child: a stale entry there waits for the next sweep, or its
+	 * task.)
 	 */
 	synchronize_rcu();
-	for (walk = 0; walk < TL_SWEEP_WALKS; walk++) {
-		gone = tl_tables_gone();
-		tl_tables_walk(tl_sweep_table, NULL, true);
-		if (tl_tables_gone() == gone)
-			break;
-	}
+	tl_tables_walk(tl_sweep_table, NULL, true);
+	/*
+	 * The walk left RCU between batches: if a table left the registry
+	 * meanwhile, it may have skipped one. Look once more (not forever:
+	 * tasks exit all the time on a busy machine).
+	 */
+	tl_sweep_second = !second &&
+		atomic_long_read(&tl_stats.tables_unlinked) != unlinked;
+	if (tl_sweep_second)
+		queue_delayed_work(system_unbound_wq, &tl_sweep_work,
+				   msecs_to_jiffies(READ_ONCE(tl_sweep_delay_ms) ?: 1));
 }
 
 static int tl_sweep_key_died(struct notifier_block *nb, unsigned long event,
@@ -87,7 +111,7 @@ static int tl_sweep_key_died(struct notifier_block *nb, unsigned long event,
 
 	if (!delay)
 		return NOTIFY_DONE;
-	/* pending already: this death shares the sweep under way */
+	/* a sweep pending already takes this death too; a running one not */
 	queue_delayed_work(system_unbound_wq, &tl_sweep_work,
 			   msecs_to_jiffies(delay));
 	return NOTIFY_OK;
@@ -98,10 +122,11 @@ static struct notifier_block tl_sweep_nb = {
 };
 
 /**
- * tl_sweep_flush() - make the sweep pending now, and wait for it
+ * tl_sweep_flush() - run the pending sweep now, and wait for it
  *
- * On return no entry of a key whose death queued a sweep before the call
- * is left in any table. Process context; sleeps.
+ * On return the sweep queued before the call has walked every table
+ * (tables that left the registry meanwhile aside). Process context;
+ * sleeps.
  */
 void tl_sweep_flush(void)
 {

@@ -13,7 +13,7 @@
  *    removes that key's entries and rehashes their runs;
  *  - the sweeper (sweep.c), expunging the stale entries of every table;
  *  - any task clearing another's table from userspace (reclaim.c: the
- *    rights ptrace attach needs), which removes live values too;
+ *    rights ptrace would need), which removes live values too;
  *  - the secure-exec task work (exec.c), in the task itself;
  *  - the release worker, emptying the table of a task that has exited.
  * Readers of other tasks' tables (inspection, statistics) read under RCU

@@ -8,8 +8,8 @@
  * dies when the last copy of that fd is closed. Either way it dies then,
  * not when the last call still using it drops its reference: from that
  * moment no call finds it by id (tl_key_get_by_id()), its name is free,
- * and its entries are stale in every table and get expunged as tables
- * are used.
+ * and its entries are stale in every table: the sweeper removes them
+ * (sweep.c), or tables expunge them as they are used.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -41,8 +41,9 @@ put_key:
 
 /*
  * The caller's value for @uk, with a reference taken under RCU: another
- * task's removal may drop the entry (a stale one, in the same run) as
- * soon as RCU no longer holds it.
+ * task may remove the entry meanwhile (a CLEAR by pid, the sweeper or an
+ * expunge of a dead key's run) and drop the value's last reference. Then
+ * the entry is gone: look again, as the call would have found it after.
  */
 static struct tl_value *tl_uvalue_find(struct tl_ukey *uk)
 {
@@ -50,11 +51,21 @@ static struct tl_value *tl_uvalue_find(struct tl_ukey *uk)
 	bool found;
 
 	rcu_read_lock();
-	v = tl_get_current(&uk->key, &found);
-	if (found && !refcount_inc_not_zero(&v->ref))
-		v = ERR_PTR(-ENOENT);	/* the key died, its entry went */
-	else if (!found)
-		v = NULL;
+	for (;;) {
+		v = tl_get_current(&uk->key, &found);
+		if (!found) {
+			v = NULL;
+			break;
+		}
+		if (refcount_inc_not_zero(&v->ref))
+			break;
+		if (tlmap_key_dead(&uk->key.mk)) {
+			v = ERR_PTR(-ENOENT);	/* the key died, its entry went */
+			break;
+		}
+		/* removed before its last put: the next lookup misses it */
+		smp_rmb();
+	}
 	rcu_read_unlock();
 	return v;
 }

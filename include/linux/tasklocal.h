@@ -35,9 +35,12 @@ struct tasklocal_key;
  *	returns. Called in process context; may sleep.
  * @destroy: release one value (never NULL ones). Called exactly once per
  *	value: on remove, on replace, on stale expunge, after task exit and
- *	by tasklocal_key_destroy(). Called in atomic context (the table's
- *	spinlock held): it must not sleep. After a task exits its values are
- *	destroyed by a worker, in process context, not by the task itself.
+ *	by tasklocal_key_destroy(). It may be called by any task, or a
+ *	worker, not only the value's: once the key is dead, the sweeper
+ *	or another task clearing the table (userspace keys) may destroy it
+ *	at any time, so a value got with tasklocal_get() is used only while
+ *	the key is kept alive. Called in atomic context (RCU held, maybe
+ *	preemption off): it must not sleep.
  * @child: for an inheritable key (tasklocal_key_create_inheritable()),
  *	the value a new child gets from its parent's @value; NULL or an
  *	ERR_PTR() give the child no value (counted: the stats'

@@ -160,7 +160,7 @@ int tl_clear(int fd);
  * TASKLOCAL_IOC_CLEAR of another task's table (@flags TASKLOCAL_CLEAR_PID
  * or _PIDFD, @target the pid or pidfd), or of the entry of one key alone
  * (TASKLOCAL_CLEAR_KEY, @key_id, live or dead): entries removed, or
- * -ESRCH, -EBADF, -EPERM (the rights ptrace attach needs), -ENOENT (no
+ * -ESRCH, -EBADF, -EPERM (the rights ptrace would need), -ENOENT (no
  * such userspace key). API 0.5.
  */
 int tl_clear_task(int fd, __u32 flags, int target, __u64 key_id);

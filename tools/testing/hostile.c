@@ -1244,6 +1244,67 @@ static bool dump_own_zombie(void)
 }
 
 /*
+ * Case 15: a uid 1000 task that kept capabilities (as a service started
+ * with ambient capabilities does: uid 1000, dumpable) is ptrace's only
+ * to callers whose capabilities cover its own: a plain uid 1000 process
+ * may neither dump its table nor clear it.
+ */
+static bool caps_holder_protected(void)
+{
+	struct tasklocal_slot slots[DUMP_SLOTS];
+	int up[2], down[2], status = -1;
+	struct tasklocal_key_create kc;
+	pid_t holder, attacker;
+	char c = 0;
+
+	if (key_create(&kc, "t55.caps", 0, NULL) || pipe(up) || pipe(down))
+		return false;
+	holder = fork();
+	if (!holder) {
+		if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
+		    setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000) || prctl(PR_SET_DUMPABLE, 1) ||
+		    vset(kc.id, 0, "svc", 3))
+			_exit(1);
+		c = 'r';
+		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	if (read(up[0], &c, 1) != 1 || c != 'r') {
+		diag("the holder could not keep its capabilities as uid 1000");
+		goto out;
+	}
+	attacker = fork();
+	if (!attacker) {
+		struct tasklocal_clear cl = { .flags = TASKLOCAL_CLEAR_PID,
+					      .target = holder };
+		int dump, clear;
+
+		if (!become_user())
+			_exit(2);
+		dump = dump_pid(holder, 0, slots, NULL, 0);
+		clear = xioctl(TASKLOCAL_IOC_CLEAR, &cl);
+		if (dump != EPERM || clear != EPERM)
+			diag("TABLE_DUMP %s, CLEAR %s, want EPERM for both",
+			     errname(dump), errname(clear));
+		_exit(dump == EPERM && clear == EPERM ? 0 : 1);
+	}
+	waitpid(attacker, &status, 0);
+out:
+	c = 'q';
+	if (write(down[1], &c, 1) != 1)
+		kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	{
+		struct tasklocal_key_delete kd = { .id = kc.id };
+
+		xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
  * Case 13: forks that inherit while this CPU runs softirq work: on RT a
  * task preempted inside a bottom-half section holds the CPU's softirq
  * lock, and a fork hook that took a lock with local_bh_disable() there
@@ -1492,6 +1553,8 @@ static int main_all(void)
 	    root_exec_of_suid_keeps, 30);
 	run("a dump racing a setuid exec never returns the new program's value",
 	    dump_exec_race, 300);
+	run("uid 1000 may not dump or clear a uid 1000 task with capabilities it lacks",
+	    caps_holder_protected, 30);
 	run("uid 1000 dumps its own unreaped zombie child: ENODATA, not EPERM",
 	    dump_own_zombie, 30);
 	run("with FD_CLOEXEC cleared the key and its value survive execve",

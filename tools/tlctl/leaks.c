@@ -206,7 +206,7 @@ int do_leaks(int argc, char **argv)
 		       "Tasks whose tables hold stale entries (values under dead keys) and\n"
 		       "dead keys whose entries are not all expunged yet, with the bytes\n"
 		       "they pin. --reclaim then clears those stale entries from the tables\n"
-		       "of the tasks listed (the rights ptrace attach needs), and says how\n"
+		       "of the tasks listed (the rights ptrace would need), and says how\n"
 		       "many went.\n", prog);
 		return EXIT_OK;
 	}

@@ -439,7 +439,7 @@ int do_table(int argc, char **argv)
 		       "PID, every task's table. Another user's table needs CAP_SYS_PTRACE.\n"
 		       "list shows the tasks that have tables. clear removes the values of\n"
 		       "userspace keys from task PID's table (with --key, that key's alone:\n"
-		       "a name, or the id of a dead key), with the rights ptrace attach needs.\n",
+		       "a name, or the id of a dead key), with the rights ptrace would need.\n",
 		       VALUE_WIDTH);
 	return ret;
 }

@@ -9,16 +9,17 @@
  * and hashes cross the boundary, never kernel addresses. Structures grow
  * only at their end.
  *
- * The caller's own table: SET, GET, REMOVE, CLEAR act on the calling
- * task's table only. Any user may use any live key there (a key is a
- * name; each task's value is its own, charged to its memory cgroup).
- * Other tasks' tables can be read (TABLE_DUMP) with the rights ptrace
- * would need; TABLE_LIST shows the tables of the tasks of the caller's
- * pid namespace that it could read so. At an execve() that raises
- * privilege (setuid, setgid, file capabilities: AT_SECURE) the task's
- * userspace values are removed before the new program runs. The rules
- * and their reasons: docs/SECURITY.md. A structure smaller than this
- * version's is EINVAL.
+ * The caller's own table: SET, GET, REMOVE act on the calling task's
+ * table only. Any user may use any live key there (a key is a name; each
+ * task's value is its own, charged to its memory cgroup). Other tasks'
+ * tables can be read (TABLE_DUMP) and cleared (CLEAR by pid or pidfd)
+ * with the rights ptrace would need; TABLE_LIST shows the tables of the
+ * tasks of the caller's pid namespace that it could read so. At an
+ * execve() that raises privilege (setuid, setgid, file capabilities:
+ * AT_SECURE) the task's userspace values are removed before the new
+ * program runs. The rules and their reasons: docs/SECURITY.md. A
+ * structure smaller than the command's first (this version's, but for
+ * CLEAR: TASKLOCAL_CLEAR_SIZE_VER0) is EINVAL.
  */
 #ifndef _UAPI_LINUX_TASKLOCAL_H
 #define _UAPI_LINUX_TASKLOCAL_H
@@ -39,6 +40,7 @@
 #define TASKLOCAL_FEATURE_KEY_MODE	(1ULL << 3) /* keys' modes (0.4) */
 #define TASKLOCAL_FEATURE_SECURE_EXEC	(1ULL << 4) /* cleared at AT_SECURE */
 #define TASKLOCAL_FEATURE_SWEEP		(1ULL << 5) /* dead keys swept (0.5) */
+#define TASKLOCAL_FEATURE_CLEAR_TASK	(1ULL << 6) /* CLEAR by pid, key (0.5) */
 
 /* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
 #define TASKLOCAL_NAME_MAX		64
@@ -144,8 +146,9 @@ struct tasklocal_key_create {
  * @flags: zero (in)
  * @reserved: zero (in)
  *
- * The key dies: every task's entry for it becomes stale, and is expunged
- * (its value freed) as that task's table is used, or at its exit.
+ * The key dies: every task's entry for it becomes stale, and is removed
+ * (its value freed) by the sweeper sweep_delay_ms later (a module
+ * parameter; 0: never), or as that task's table is used, or at its exit.
  * Errors: ENOENT (no live named key with that id), EPERM (not the
  * owner, no CAP_SYS_ADMIN, and the key's mode has no
  * TASKLOCAL_PERM_DELETE), EINVAL (an fd-owned key: close its fd).
@@ -262,9 +265,12 @@ struct tasklocal_value {
  *
  * Only userspace keys' entries go; kernel code's values stay (but stale
  * entries of dead kernel keys met on the way are expunged, and counted).
- * Another task's table needs the rights ptrace attach needs (its uids
- * and gids all the caller's real ones, and dumpable; or CAP_SYS_PTRACE),
- * checked with no execve() of the target in between. A task without a
+ * Another task's table needs the rights ptrace would need (its uids and
+ * gids all the caller's real ones, its permitted capabilities among the
+ * caller's, and dumpable; or CAP_SYS_PTRACE), checked with no execve()
+ * of the target in between. A pid names one thread (a pidfd: its
+ * thread, the group leader's for a process pidfd): tables are per
+ * thread. An 8-byte (API 0.4) structure may set no flag. A task without a
  * table has nothing removed. EFAULT if the reply is not writable, with
  * nothing removed; ESRCH (no such task), EBADF (not a pidfd), EPERM (no
  * right), ENOENT (@key_id names no userspace key), EINTR (killed while
