@@ -155,8 +155,14 @@ vm_tests() {
 	count_tap "$name" "$log"
 }
 
+# the module as a user builds it for Debian's stock kernel, then its VM
 stock_tests() {
 	say "== stock kernel VM ($stock_kver)"
+	if want build; then
+		stage "$top/build/stock"
+		step "module builds against $stock_kver (W=1, -Werror)" \
+			kbuild "$stock_kdir" "$top/build/stock" || return
+	fi
 	vm_tests stock "$stock_image" "$top/build/stock/module/tasklocal.ko"
 }
 
@@ -305,22 +311,28 @@ in_lanes() {
 	[ "${LANES:-2}" -ge 2 ] && [ "${KEEP_GOING:-1}" != 0 ]
 }
 
-# The VMs need the tools first; in two lanes the first lane then starts
-# at once, beside the module's stock builds, sparse and the native table
-# tests. The lanes are about equal halves, warm or cold (the kernels'
-# builds: 6.12 debug and rt in one, 6.1 debug and 6.12 kcsan in the
-# other).
+# The VMs need the tools first; in two lanes both then start at once,
+# and sparse, the native table tests and checkpatch run beside them. The
+# lanes are about equal halves, warm or cold: the slowest VMs (the two
+# debug kernels, KASAN and kmemleak) one in each, the kernels' builds
+# 6.1 debug and 6.12 rt in one, 6.12 debug and kcsan in the other.
 if want build; then
 	say "== build"
 	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools
 fi
-lane1=(run_stages debug rt stock-rt)
-in_lanes && lane 1 "${lane1[@]}"
+lane1=(run_stages debug-6.1 rt stock)
+lane2=(run_stages debug kcsan stock-rt)
+if in_lanes; then
+	lane 1 "${lane1[@]}"
+	lane 2 "${lane2[@]}"
+fi
 
 if want build; then
-	stage "$top/build/stock"
-	step "module builds against $stock_kver (W=1, -Werror)" \
-		kbuild "$stock_kdir" "$top/build/stock"
+	if ! want stock; then
+		stage "$top/build/stock"
+		step "module builds against $stock_kver (W=1, -Werror)" \
+			kbuild "$stock_kdir" "$top/build/stock"
+	fi
 	step "sparse (C=2): __rcu, locking annotations, address spaces" \
 		sparse_clean "$stock_kdir"
 fi
@@ -333,14 +345,16 @@ if want native; then
 		map_race
 fi
 
-in_lanes || lane 1 "${lane1[@]}"
-lane 2 run_stages stock debug-6.1 kcsan
-lanes_join
-
 if want style; then
 	say "== style"
 	step "checkpatch --strict: module, include, kunit, tools" \
 		"$top/tools/testing/checkpatch.sh"
 fi
+
+if ! in_lanes; then
+	"${lane1[@]}"
+	"${lane2[@]}"
+fi
+lanes_join
 
 finish
