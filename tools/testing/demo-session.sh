@@ -2,7 +2,9 @@
 #
 # The scripted session 'make demo' runs inside the VM: keys, a table
 # drawn slot by slot, a key dying (its slot goes stale), the stale entry
-# expunged by the next get that meets it, inheritance across exec/fork.
+# expunged by the next get that meets it, inheritance across exec/fork,
+# and the pooled-thread leak: idle workers pinning a dead key's values,
+# cleared from outside, then swept by the module.
 
 dmesg -n 1	# keep kernel messages off the console during the session
 run() {
@@ -67,6 +69,45 @@ table show self
 EOS
 run tlctl run --set trace_id=req-42 --set tenant=acme -- \
 	sh -c 'tlctl batch /tmp/child; true'
+# The pooled-thread leak. Four idle workers hold a value under 'job';
+# the key is deleted. With the sweeper off (sweep_delay_ms=0: OpenJDK's
+# behaviour) nothing frees those values while the workers idle.
+echo 0 >/sys/module/tasklocal/parameters/sweep_delay_ms
+run tlctl key create job
+workers=
+for i in 1 2 3 4; do
+	tlctl run --set job=payload-$i -- sleep 600 &
+	workers="$workers $!"
+done
+sleep 1
+run tlctl key delete job
+sleep 1
 run tlctl leaks
+# Anyone with ptrace's rights over the workers can clear them from outside:
+run tlctl leaks --reclaim
+
+# With the sweeper on (the default, 1000 ms), a key's death is enough: a
+# second later its values are gone from every table, and the workers
+# never ran.
+echo 1000 >/sys/module/tasklocal/parameters/sweep_delay_ms
+run tlctl key create job
+for i in 5 6 7 8; do
+	tlctl run --set job=payload-$i -- sleep 600 &
+	workers="$workers $!"
+done
+sleep 1
+run tlctl leaks
+t0=$(cut -d' ' -f1 /proc/uptime)
+run tlctl key delete job
+n=0
+until tlctl leaks | grep -q '^no stale entries' || [ $n -ge 200 ]; do
+	usleep 50000
+	n=$((n + 1))
+done
+t1=$(cut -d' ' -f1 /proc/uptime)
+run tlctl leaks
+echo "# swept $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s after the delete"
 run tlctl stats
+kill $workers 2>/dev/null
+wait
 run rmmod tasklocal
