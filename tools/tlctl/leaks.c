@@ -16,11 +16,33 @@
 
 #include "tlctl.h"
 
+#define DEAD_KEYS_SHOWN	8	/* per task; more are counted */
+
 /* What the dump of one task's table says about its stale entries. */
 struct stale_info {
 	bool known;		/* the table could be read */
 	unsigned long long bytes;
+	unsigned int nr_keys, more_keys;	/* the dead keys behind them */
+	__u64 ids[DEAD_KEYS_SHOWN];
+	char names[DEAD_KEYS_SHOWN][TASKLOCAL_NAME_MAX];
 };
+
+/* Note the dead key of a stale slot, once. */
+static void stale_key(struct stale_info *si, const struct tasklocal_slot *sl)
+{
+	unsigned int i;
+
+	for (i = 0; i < si->nr_keys; i++)
+		if (si->ids[i] == sl->key_id)
+			return;
+	if (si->nr_keys == DEAD_KEYS_SHOWN) {
+		si->more_keys++;
+		return;
+	}
+	si->ids[si->nr_keys] = sl->key_id;
+	tl_name_unpack(si->names[si->nr_keys], sl->name);
+	si->nr_keys++;
+}
 
 static void stale_of(int fd, const struct tasklocal_task_info *t,
 		     struct stale_info *si)
@@ -32,19 +54,32 @@ static void stale_of(int fd, const struct tasklocal_task_info *t,
 	if (tl_table_dump(fd, TASKLOCAL_DUMP_PID, t->pid, &d))
 		return;
 	si->known = true;
-	for (i = 0; i < d->info.nr_slots; i++)
-		if (d->slots[i].flags & TASKLOCAL_SLOT_STALE)
-			si->bytes += d->slots[i].value_len;
+	for (i = 0; i < d->info.nr_slots; i++) {
+		if (!(d->slots[i].flags & TASKLOCAL_SLOT_STALE))
+			continue;
+		si->bytes += d->slots[i].value_len;
+		stale_key(si, &d->slots[i]);
+	}
 	tl_dump_free(d);
 }
 
-static void show_task(int fd, const struct tasklocal_task_info *t)
+/* What all the tasks reported pin, for the summary. */
+struct leak_totals {
+	unsigned long long tasks, stale, bytes, dead_keys;
+};
+
+static void show_task(int fd, const struct tasklocal_task_info *t,
+		      struct leak_totals *sum)
 {
 	struct stale_info si;
 	char comm[17];
+	unsigned int i;
 
 	tl_comm_unpack(comm, t->comm);
 	stale_of(fd, t, &si);
+	sum->tasks++;
+	sum->stale += t->stale;
+	sum->bytes += si.bytes;
 	if (json_output) {
 		json_begin_object();
 		json_u64("pid", t->pid);
@@ -52,8 +87,13 @@ static void show_task(int fd, const struct tasklocal_task_info *t)
 		json_u64("stale", t->stale);
 		json_u64("size", t->size);
 		json_u64("value_bytes", t->value_bytes);
-		if (si.known)
+		if (si.known) {
 			json_u64("stale_bytes", si.bytes);
+			json_begin_array("dead_key_ids");
+			for (i = 0; i < si.nr_keys; i++)
+				json_u64(NULL, si.ids[i]);
+			json_end_array();
+		}
 		json_end_object();
 		return;
 	}
@@ -62,7 +102,37 @@ static void show_task(int fd, const struct tasklocal_task_info *t)
 	if (si.known)
 		printf(", holding %llu of %llu value bytes", si.bytes,
 		       (unsigned long long)t->value_bytes);
+	for (i = 0; i < si.nr_keys; i++) {
+		fputs(i ? ", " : ", under ", stdout);
+		if (si.names[i][0])
+			fputs(si.names[i], stdout);
+		else
+			printf("key %llu", (unsigned long long)si.ids[i]);
+	}
+	if (si.more_keys)
+		printf(" and %u more %s", si.more_keys,
+		       plural(si.more_keys, "key", "keys"));
 	putchar('\n');
+}
+
+static void show_totals(const struct leak_totals *sum)
+{
+	if (json_output) {
+		json_key_object("summary");
+		json_u64("tasks", sum->tasks);
+		json_u64("stale", sum->stale);
+		json_u64("stale_bytes", sum->bytes);
+		json_u64("dead_keys", sum->dead_keys);
+		json_end_object();
+		return;
+	}
+	printf("in all: %llu %s %s %llu value %s in %llu stale %s; %llu dead %s %s entries left\n",
+	       sum->tasks, plural(sum->tasks, "task", "tasks"),
+	       sum->tasks == 1 ? "pins" : "pin", sum->bytes,
+	       plural(sum->bytes, "byte", "bytes"), sum->stale,
+	       plural(sum->stale, "entry", "entries"), sum->dead_keys,
+	       plural(sum->dead_keys, "key", "keys"),
+	       sum->dead_keys == 1 ? "has" : "have");
 }
 
 static void show_key(const struct tasklocal_key_info *k)
@@ -157,36 +227,37 @@ static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
 		  const struct tasklocal_key_info *keys, size_t nk,
 		  bool reclaiming)
 {
+	struct leak_totals sum = { 0 };
 	int ret = EXIT_OK;
-	size_t i, found = 0;
+	size_t i;
 
-	if (json_output)
+	if (json_output) {
 		json_open("leaks");
-	if (json_output)
 		json_begin_array("tasks");
+	}
 	for (i = 0; i < nt; i++)
-		if (tasks[i].stale) {
-			show_task(fd, &tasks[i]);
-			found++;
-		}
-	if (json_output)
+		if (tasks[i].stale)
+			show_task(fd, &tasks[i], &sum);
+	if (json_output) {
 		json_end_array();
-	if (json_output)
 		json_begin_array("dead_keys");
+	}
 	for (i = 0; i < nk; i++)
 		if (dead_with_entries(&keys[i])) {
 			show_key(&keys[i]);
-			found++;
+			sum.dead_keys++;
 		}
 	if (json_output)
 		json_end_array();
-	if (reclaiming && found)
+	if (json_output || sum.tasks || sum.dead_keys)
+		show_totals(&sum);
+	if (reclaiming && (sum.tasks || sum.dead_keys))
 		ret = reclaim_stale(fd, tasks, nt, keys, nk);
 	if (json_output)
 		json_close();
-	else if (found && !reclaiming)
+	else if ((sum.tasks || sum.dead_keys) && !reclaiming)
 		print_advice();
-	else if (!found)
+	else if (!sum.tasks && !sum.dead_keys)
 		printf("no stale entries, no dead keys with entries left\n");
 	return ret;
 }

@@ -184,15 +184,18 @@ check_output "the task's table shows the entry stale" \
 check_output "key list still shows the dead key, with its entry" \
 	'  t30\.leak +0x[0-9a-f]{8} +0 +sr- +1  dead$' tlctl key list
 check_output "leaks shows the task that holds the stale entry" \
-	"^pid $pid \\(sleep\\): 1 stale entry of 2, holding 9 of 13 value bytes\$" \
+	"^pid $pid \\(sleep\\): 1 stale entry of 2, holding 9 of 13 value bytes, under t30\\.leak\$" \
 	tlctl leaks
 check_output "leaks shows the dead key with its entry left" \
 	'^dead key t30\.leak \(id [0-9]+, uid 0\): 1 entry left in tables$' \
 	tlctl leaks
+check_output "leaks sums up what is pinned" \
+	'^in all: 1 task pins 9 value bytes in 1 stale entry; 1 dead key has entries left$' \
+	tlctl leaks
 check_output "leaks says how the values get freed" \
 	'sweeper removes' tlctl leaks
 check_output "-j leaks" \
-	"^\\{\"tasks\":\\[\\{\"pid\":$pid,\"comm\":\"sleep\",\"stale\":1,\"size\":2,\"value_bytes\":13,\"stale_bytes\":9\\}\\],\"dead_keys\":\\[\\{\"id\":[0-9]+,\"name\":\"t30\\.leak\",\"uid\":0,\"entries\":1\\}\\]\\}\$" \
+	"^\\{\"tasks\":\\[\\{\"pid\":$pid,\"comm\":\"sleep\",\"stale\":1,\"size\":2,\"value_bytes\":13,\"stale_bytes\":9,\"dead_key_ids\":\\[[0-9]+\\]\\}\\],\"dead_keys\":\\[\\{\"id\":[0-9]+,\"name\":\"t30\\.leak\",\"uid\":0,\"entries\":1\\}\\],\"summary\":\\{\"tasks\":1,\"stale\":1,\"stale_bytes\":9,\"dead_keys\":1\\}\\}\$" \
 	tlctl -j leaks
 check_output "stats counts the stale entry" '^entries +[0-9]+ \(stale 1\)$' \
 	tlctl stats
