@@ -440,13 +440,9 @@ static int bench_mem_fill(struct bench_run *run)
 	return 0;
 }
 
-static int bench_thread(void *arg)
+/* Sleep, never touching the table again, until kthread_stop(). */
+static int bench_idle(void)
 {
-	struct bench_run *run = arg;
-
-	run->err = run->fn(run);
-	complete(&run->done);
-	/* kthread_stop() ends us; the exit hook frees the table. */
 	set_current_state(TASK_INTERRUPTIBLE);
 	while (!kthread_should_stop()) {
 		schedule();
@@ -454,6 +450,16 @@ static int bench_thread(void *arg)
 	}
 	__set_current_state(TASK_RUNNING);
 	return 0;
+}
+
+static int bench_thread(void *arg)
+{
+	struct bench_run *run = arg;
+
+	run->err = run->fn(run);
+	complete(&run->done);
+	/* kthread_stop() ends us; the exit hook frees the table. */
+	return bench_idle();
 }
 
 /*
@@ -590,14 +596,7 @@ static int sweep_holder(void *key)
 		atomic_inc(&sweep_set);
 	atomic_inc(&sweep_started);
 	wake_up(&sweep_wq);
-	/* idle: never touches its table again */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return bench_idle();
 }
 
 /* Gets of a key of its own, SWEEP_BATCH at a time, about every 0.5 ms. */
@@ -626,9 +625,7 @@ static int sweep_bystander(void *arg)
 out:
 	if (!IS_ERR(own))
 		tasklocal_key_destroy(own);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return bench_idle();
 }
 
 static int bench_sweep(void)
