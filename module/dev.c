@@ -21,8 +21,10 @@
 static_assert(sizeof(struct tasklocal_version) == 72);
 static_assert(sizeof(struct tasklocal_key_create) == 112);
 static_assert(sizeof(struct tasklocal_key_delete) == 16);
-static_assert(sizeof(struct tasklocal_key_info) == 96);
-static_assert(sizeof(struct tasklocal_key_list) == 40);
+static_assert(sizeof(struct tasklocal_key_info) == 104);	/* 96 up to 0.5 */
+static_assert(offsetof(struct tasklocal_key_info, death_time) ==
+	      TASKLOCAL_KEY_INFO_SIZE_VER0);
+static_assert(sizeof(struct tasklocal_key_list) == 48);	/* 40 up to 0.5 */
 static_assert(sizeof(struct tasklocal_value) == 32);
 static_assert(sizeof(struct tasklocal_clear) == 24);	/* 8 up to API 0.4 */
 static_assert(sizeof(struct tasklocal_slot) == 104);
@@ -45,7 +47,7 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
 		      TASKLOCAL_FEATURE_PIDFD | TASKLOCAL_FEATURE_KEY_MODE |
 		      TASKLOCAL_FEATURE_SECURE_EXEC | TASKLOCAL_FEATURE_SWEEP |
-		      TASKLOCAL_FEATURE_CLEAR_TASK;
+		      TASKLOCAL_FEATURE_CLEAR_TASK | TASKLOCAL_FEATURE_DEATH_TIME;
 	v->max_value_size = READ_ONCE(tl_max_value_size);
 	v->max_entries = READ_ONCE(tl_max_entries);
 	v->max_user_keys = READ_ONCE(tl_max_user_keys);
@@ -73,13 +75,41 @@ static long tl_ioc_key_delete(struct tasklocal_key_delete *kd)
 	return tl_ukey_delete(kd->id);
 }
 
-static long tl_ioc_key_list(struct tasklocal_key_list *kl)
+/*
+ * Copy @n keys out to @ukeys, elements of @usize bytes: this ABI's
+ * struct tasklocal_key_info cut to @usize (an older caller's) or padded
+ * with zeroes (a newer caller's).
+ */
+static int tl_key_info_copy(void __user *ukeys, u32 usize,
+			    const struct tasklocal_key_info *info, u32 n)
+{
+	size_t fill = min_t(size_t, usize, sizeof(*info));
+	u32 i;
+
+	if (usize == sizeof(*info))
+		return copy_to_user(ukeys, info, n * sizeof(*info)) ?
+			-EFAULT : 0;
+	for (i = 0; i < n; i++, ukeys += usize) {
+		if (copy_to_user(ukeys, &info[i], fill) ||
+		    clear_user(ukeys + fill, usize - fill))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* @usize: the caller's structure's size, 40 for a caller of 0.5 */
+static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 {
 	struct tasklocal_key_info *info = NULL;
 	u32 room = min_t(u32, kl->count, TL_KEY_LIST_MAX);
+	u32 isize = kl->info_size;
 	long err = 0;
 
-	if (kl->reserved)
+	if (usize < sizeof(*kl))
+		isize = TASKLOCAL_KEY_INFO_SIZE_VER0;
+	if (kl->reserved || kl->reserved1 ||
+	    isize < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
+	    isize > TASKLOCAL_KEY_INFO_SIZE_MAX || isize % 8)
 		return -EINVAL;
 	if (room) {
 		info = kvcalloc(room, sizeof(*info), GFP_KERNEL);
@@ -88,9 +118,9 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl)
 	}
 	kl->count = tl_keys_list(info, room, kl->start_id, &kl->next_id,
 				 &kl->total);
-	if (kl->count && copy_to_user(u64_to_user_ptr(kl->keys), info,
-				      kl->count * sizeof(*info)))
-		err = -EFAULT;
+	kl->info_size = min_t(u32, isize, sizeof(*info));
+	err = tl_key_info_copy(u64_to_user_ptr(kl->keys), isize, info,
+			       kl->count);
 	kvfree(info);
 	return err;
 }
@@ -194,9 +224,14 @@ static unsigned int tl_ioc_lookup(unsigned int cmd)
  */
 static size_t tl_ioc_first_size(unsigned int def)
 {
-	if (def == TASKLOCAL_IOC_CLEAR)
+	switch (def) {
+	case TASKLOCAL_IOC_CLEAR:
 		return TASKLOCAL_CLEAR_SIZE_VER0;
-	return _IOC_SIZE(def);
+	case TASKLOCAL_IOC_KEY_LIST:
+		return TASKLOCAL_KEY_LIST_SIZE_VER0;
+	default:
+		return _IOC_SIZE(def);
+	}
 }
 
 /*
@@ -255,7 +290,7 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		ret = tl_ioc_key_delete(&a.key_delete);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_KEY_LIST):
-		ret = tl_ioc_key_list(&a.key_list);
+		ret = tl_ioc_key_list(&a.key_list, usize);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
 		/* API 0.4's structure has no room for a target or a key */

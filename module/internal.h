@@ -49,6 +49,7 @@ struct tasklocal_key {
 	bool user;			/* a struct tl_ukey: made by userspace */
 	bool inherit;			/* children get a copy of its values */
 	unsigned long state;		/* TL_KEY_DEATH_ANNOUNCED */
+	atomic64_t death_time;		/* CLOCK_BOOTTIME ns, 0 alive */
 	struct rcu_head rcu;
 };
 

@@ -13,6 +13,7 @@
 #include <linux/notifier.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
@@ -75,6 +76,8 @@ void tl_key_death_unregister(struct notifier_block *nb)
  */
 void tl_key_kill(struct tasklocal_key *key)
 {
+	/* the first kill's time: a later one finds it set */
+	atomic64_cmpxchg(&key->death_time, 0, ktime_get_boottime_ns());
 	WRITE_ONCE(key->mk.dead, true);
 	if (!test_and_set_bit(TL_KEY_DEATH_ANNOUNCED, &key->state))
 		atomic_notifier_call_chain(&tl_key_deaths, 0, key);
@@ -185,8 +188,11 @@ static void tl_key_info(struct tasklocal_key *key,
 	info->id = key->id;
 	info->hash = key->mk.hash;
 	info->entries = kref_read(&key->weak) - (dead ? 0 : 1);
-	if (dead)
+	if (dead) {
 		info->flags |= TASKLOCAL_KEY_DEAD;
+		smp_rmb();	/* pairs with tl_key_kill()'s cmpxchg */
+		info->death_time = atomic64_read(&key->death_time);
+	}
 	if (key->owner)
 		key->owner->info(key, info);
 	else

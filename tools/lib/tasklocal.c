@@ -30,6 +30,11 @@ static __u64 ptr_to_u64(const void *p)
 	return (__u64)(uintptr_t)p;
 }
 
+static void *u64_to_ptr(__u64 v)
+{
+	return (void *)(uintptr_t)v;
+}
+
 int tl_open(void)
 {
 	int fd = open(TASKLOCAL_DEVICE, O_RDWR | O_CLOEXEC);
@@ -127,10 +132,37 @@ int tl_key_delete(int fd, __u64 id)
 	return tl_ioctl(fd, TASKLOCAL_IOC_KEY_DELETE, &kd);
 }
 
+/*
+ * A module older than 0.6 fills elements of TASKLOCAL_KEY_INFO_SIZE_VER0
+ * bytes: spread them out to this header's size, the last first.
+ */
+static void keys_spread_ver0(struct tasklocal_key_info *keys, __u32 n)
+{
+	char *base = (char *)keys;
+
+	while (n--) {
+		memmove(&keys[n], base + n * TASKLOCAL_KEY_INFO_SIZE_VER0,
+			TASKLOCAL_KEY_INFO_SIZE_VER0);
+		keys[n].death_time = 0;
+	}
+}
+
 int tl_key_list_page(int fd, struct tasklocal_key_list *kl)
 {
+	int err;
+
 	kl->reserved = 0;
-	return tl_ioctl(fd, TASKLOCAL_IOC_KEY_LIST, kl);
+	kl->info_size = sizeof(struct tasklocal_key_info);
+	kl->reserved1 = 0;
+	err = tl_ioctl(fd, TASKLOCAL_IOC_KEY_LIST, kl);
+	if (err != -E2BIG)
+		return err;
+	/* a module before 0.6: its structure ends before @info_size */
+	kl->info_size = 0;
+	err = tl_ioctl(fd, TASKLOCAL_IOC_KEY_LIST, kl);
+	if (!err)
+		keys_spread_ver0(u64_to_ptr(kl->keys), kl->count);
+	return err;
 }
 
 /* Append @n keys to the growing array *@all of *@count. */

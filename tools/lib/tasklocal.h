@@ -91,7 +91,8 @@ int tl_key_delete(int fd, __u64 id);
 
 /*
  * TASKLOCAL_IOC_KEY_LIST, one page: the caller sets @kl->keys, ->count
- * and ->start_id; the library zeroes the reserved field.
+ * and ->start_id; the library sets @kl->info_size and zeroes the reserved
+ * fields. From a module older than 0.6 the keys' death_time reads 0.
  */
 int tl_key_list_page(int fd, struct tasklocal_key_list *kl);
 

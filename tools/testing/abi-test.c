@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/tasklocal.h>
@@ -64,6 +65,7 @@ static void snap_keys(struct snap *s)
 		kl.keys = ptr(s->keys + s->nr_keys);
 		kl.count = 64;
 		kl.start_id = start;
+		kl.info_size = sizeof(*s->keys);
 		s->keys_err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 		if (s->keys_err || (kl.next_id && kl.next_id <= start))
 			return;
@@ -304,6 +306,145 @@ static void test_key_delete(void)
 	       (void *)BAD_PTR, EFAULT);
 }
 
+/*
+ * KEY_LIST of abi.v and abi.nv (consecutive ids) into elements of @isize
+ * bytes, from a structure of @lsize: returns the error; @buf's bytes past
+ * what was written keep 0x5a.
+ */
+static int key_list_into(unsigned char *buf, size_t room, size_t lsize,
+			 __u32 isize, __u32 *filled)
+{
+	struct tasklocal_key_list kl;
+	int err;
+
+	memset(buf, 0x5a, room);
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = ptr(buf);
+	kl.count = 2;
+	kl.start_id = key_v.id;
+	kl.info_size = isize;
+	err = xioctl(_IOC(_IOC_READ | _IOC_WRITE, TASKLOCAL_IOC_MAGIC,
+			  _IOC_NR(TASKLOCAL_IOC_KEY_LIST), lsize), &kl);
+	*filled = kl.info_size;
+	return err ? err : kl.count == 2 ? 0 : -1;
+}
+
+static bool all_bytes(const unsigned char *p, size_t len, unsigned char c)
+{
+	while (len--)
+		if (*p++ != c)
+			return false;
+	return true;
+}
+
+/* Elements of another size than this ABI's: older and newer callers. */
+static void test_key_list_sizes(void)
+{
+	const size_t k = sizeof(struct tasklocal_key_info);
+	const size_t v0 = TASKLOCAL_KEY_INFO_SIZE_VER0;
+	static unsigned char buf[2 * TASKLOCAL_KEY_INFO_SIZE_MAX + 64];
+	const __u32 bad_sizes[] = {
+		0, 8, v0 - 8, v0 + 4, k + 1, TASKLOCAL_KEY_INFO_SIZE_MAX + 8,
+		~0U,
+	};
+	char what[80];
+	__u64 id0, id1;
+	__u32 filled;
+	unsigned int i;
+	int err;
+
+	/* API 0.5's 40-byte structure: 96-byte elements, no death_time */
+	err = key_list_into(buf, sizeof(buf), TASKLOCAL_KEY_LIST_SIZE_VER0, 0,
+			    &filled);
+	memcpy(&id0, buf, 8);
+	memcpy(&id1, buf + v0, 8);
+	tap(!err && id0 == key_v.id && id1 == key_nv.id &&
+	    all_bytes(buf + 2 * v0, 64, 0x5a),
+	    "KEY_LIST with API 0.5's 40-byte structure fills 96-byte elements, nothing past them");
+	err = key_list_into(buf, sizeof(buf), TASKLOCAL_KEY_LIST_SIZE_VER0,
+			    12345, &filled);
+	tap(!err && filled == 12345,
+	    "... and neither reads nor writes info_size past its end");
+	err = key_list_into(buf, sizeof(buf), sizeof(struct tasklocal_key_list),
+			    v0, &filled);
+	memcpy(&id1, buf + v0, 8);
+	tap(!err && id1 == key_nv.id && filled == v0 &&
+	    all_bytes(buf + 2 * v0, 64, 0x5a),
+	    "KEY_LIST with info_size 96 fills 96-byte elements, says 96");
+	err = key_list_into(buf, sizeof(buf), sizeof(struct tasklocal_key_list),
+			    k + 16, &filled);
+	memcpy(&id1, buf + k + 16, 8);
+	tap(!err && id1 == key_nv.id && filled == k &&
+	    all_bytes(buf + k, 16, 0) && all_bytes(buf + 2 * k + 16, 16, 0) &&
+	    all_bytes(buf + 2 * (k + 16), 64, 0x5a),
+	    "KEY_LIST with larger elements fills %zu bytes of each, zeroes the rest, says %u",
+	    k, filled);
+	for (i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
+		struct tasklocal_key_list kl;
+
+		memset(buf, 0x5a, sizeof(buf));
+		memset(&kl, 0, sizeof(kl));
+		kl.keys = ptr(buf);
+		kl.count = 2;
+		kl.info_size = bad_sizes[i];
+		snprintf(what, sizeof(what),
+			 "KEY_LIST with an element size out of range (%u)",
+			 bad_sizes[i]);
+		expect(what, TASKLOCAL_IOC_KEY_LIST, &kl, EINVAL);
+		if (!all_bytes(buf, sizeof(buf), 0x5a))
+			diag("info_size %u: the keys' buffer was written",
+			     bad_sizes[i]);
+	}
+}
+
+static __u64 boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* A key deleted with a value left: its death_time is when it died. */
+static void test_key_list_death_time(void)
+{
+	struct tasklocal_key_create kc;
+	struct tasklocal_key_delete kd;
+	struct tasklocal_key_list kl;
+	struct tasklocal_key_info info;
+	struct tasklocal_clear c;
+	struct tasklocal_value v;
+	__u64 t0, t1;
+	int err;
+
+	setup_key(&kc, "abi.death", 0, NULL);
+	v = val(kc.id, 0, "d", 1);
+	err = xioctl(TASKLOCAL_IOC_SET, &v);
+	memset(&kd, 0, sizeof(kd));
+	kd.id = kc.id;
+	t0 = boottime_ns();
+	err = err ?: xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	t1 = boottime_ns();
+	memset(&info, 0, sizeof(info));
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = ptr(&info);
+	kl.count = 1;
+	kl.start_id = kc.id;
+	kl.info_size = sizeof(info);
+	err = err ?: xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+	tap(!err && kl.count == 1 && info.id == kc.id &&
+	    (info.flags & TASKLOCAL_KEY_DEAD) && info.entries == 1 &&
+	    info.death_time >= t0 && info.death_time <= t1,
+	    "KEY_LIST: a deleted key's death_time is the time of its KEY_DELETE (CLOCK_BOOTTIME)");
+	if (err)
+		diag("got %s", errname(err));
+	/* its stale entry goes: the key leaves the list */
+	memset(&c, 0, sizeof(c));
+	c.flags = TASKLOCAL_CLEAR_KEY;
+	c.key_id = kc.id;
+	xioctl(TASKLOCAL_IOC_CLEAR, &c);
+}
+
 static void test_key_list(void)
 {
 	struct tasklocal_key_info info[2];
@@ -313,17 +454,24 @@ static void test_key_list(void)
 	memset(&kl, 0, sizeof(kl));
 	kl.keys = ptr(info);
 	kl.count = 2;
+	kl.info_size = sizeof(info[0]);
 	kl.reserved = 1;
 	expect("KEY_LIST with reserved set", TASKLOCAL_IOC_KEY_LIST, &kl,
+	       EINVAL);
+	kl.reserved = 0;
+	kl.reserved1 = 1;
+	expect("KEY_LIST with reserved1 set", TASKLOCAL_IOC_KEY_LIST, &kl,
 	       EINVAL);
 	memset(&kl, 0, sizeof(kl));
 	kl.keys = BAD_PTR;
 	kl.count = 2;
+	kl.info_size = sizeof(info[0]);
 	expect("KEY_LIST into a bad pointer", TASKLOCAL_IOC_KEY_LIST, &kl,
 	       EFAULT);
 	expect("KEY_LIST from a bad pointer", TASKLOCAL_IOC_KEY_LIST,
 	       (void *)BAD_PTR, EFAULT);
 	memset(&kl, 0, sizeof(kl));
+	kl.info_size = sizeof(info[0]);
 	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 	tap(!err && kl.count == 0 && kl.total >= 4,
 	    "KEY_LIST with no room reports the total (%u)", kl.total);
@@ -331,13 +479,17 @@ static void test_key_list(void)
 	kl.keys = ptr(info);
 	kl.count = 1;
 	kl.start_id = key_v.id;
+	kl.info_size = sizeof(info[0]);
 	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 	tap(!err && kl.count == 1 && info[0].id == key_v.id &&
-	    kl.next_id > key_v.id && info[0].mode == TASKLOCAL_PERM_DEFAULT,
-	    "KEY_LIST pages: one key from start_id, next_id after it, default mode");
+	    kl.next_id > key_v.id && info[0].mode == TASKLOCAL_PERM_DEFAULT &&
+	    !info[0].death_time && kl.info_size == sizeof(info[0]),
+	    "KEY_LIST pages: one key from start_id, next_id after it, default mode, no death_time");
 	snap_take(&before);
 	tap(!before.keys_err && before.nr_keys == kl.total,
 	    "KEY_LIST paging sees all %u keys", kl.total);
+	test_key_list_sizes();
+	test_key_list_death_time();
 }
 
 static void test_set(void)
@@ -635,10 +787,12 @@ static void test_grown(void)
 	int err;
 
 	memset(&big, 0, sizeof(big));
+	big.kl.info_size = sizeof(struct tasklocal_key_info);
 	err = xioctl(cmd, &big);
 	tap(!err && big.kl.total >= 3,
 	    "KEY_LIST with a grown structure, zero at its end, works");
 	memset(&big, 0, sizeof(big));
+	big.kl.info_size = sizeof(struct tasklocal_key_info);
 	big.more = 1;
 	expect("KEY_LIST with a grown structure, non-zero at its end", cmd,
 	       &big, E2BIG);
@@ -864,6 +1018,7 @@ static void nth_arg_key_list(void *buf)
 	memset(kl, 0, sizeof(*kl));
 	kl->keys = ptr(keys);
 	kl->count = 64;
+	kl->info_size = sizeof(keys[0]);
 }
 
 static const struct nth_case nth_cases[] = {

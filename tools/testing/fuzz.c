@@ -535,6 +535,30 @@ static void build_key_list(struct call *cl)
 		kl->reserved = 1ULL << rnd(64);
 		bad(cl, "a non-zero reserved field");
 	}
+	if (rnd(15) == 0) {
+		kl->reserved1 = 1U << rnd(32);
+		bad(cl, "a non-zero reserved field");
+	}
+	kl->info_size = sizeof(struct tasklocal_key_info);
+	if (rnd(6) == 0) {
+		const __u32 sizes[] = {
+			0, 8, TASKLOCAL_KEY_INFO_SIZE_VER0 - 8,
+			TASKLOCAL_KEY_INFO_SIZE_VER0 - 1,
+			TASKLOCAL_KEY_INFO_SIZE_VER0,
+			TASKLOCAL_KEY_INFO_SIZE_VER0 + 1,
+			sizeof(struct tasklocal_key_info) + 4,
+			sizeof(struct tasklocal_key_info) + 8,
+			TASKLOCAL_KEY_INFO_SIZE_MAX,
+			TASKLOCAL_KEY_INFO_SIZE_MAX + 8, 1U << 31, ~0U,
+			rnd(2 * TASKLOCAL_KEY_INFO_SIZE_MAX),
+		};
+		__u32 size = sizes[rnd(ARRAY_SIZE(sizes))];
+
+		kl->info_size = size;
+		if (size < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
+		    size > TASKLOCAL_KEY_INFO_SIZE_MAX || size % 8)
+			bad(cl, "an element size out of range");
+	}
 }
 
 static void build_value(struct call *cl)
@@ -812,9 +836,10 @@ static void pick_size(struct call *cl, size_t ksize, bool *nonzero_tail)
 		}
 	} else {
 		how = 3;
-		/* CLEAR's first structure, 8 bytes, is still ABI */
+		/* CLEAR's and KEY_LIST's first structures are still ABI */
 		size_t first = cl->c == C_CLEAR ? TASKLOCAL_CLEAR_SIZE_VER0 :
-						  ksize;
+			       cl->c == C_KEY_LIST ? TASKLOCAL_KEY_LIST_SIZE_VER0 :
+			       ksize;
 		const size_t smaller[] = { 0, 1, first - 8, first - 1,
 					   rnd(first) };
 
@@ -1471,6 +1496,7 @@ static int sweep(void)
 		kl.keys = ptr(info);
 		kl.count = ARRAY_SIZE(info);
 		kl.start_id = kl.next_id;
+		kl.info_size = sizeof(info[0]);
 		if (ioctl(st.dev, TASKLOCAL_IOC_KEY_LIST, &kl)) {
 			diag("KEY_LIST: %s", strerror(errno));
 			return -1;

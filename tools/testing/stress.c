@@ -1300,6 +1300,7 @@ static void inspect_keys(struct worker *w)
 	struct tasklocal_key_info info[64];
 	struct tasklocal_key_list kl = {
 		.keys = ptr(info), .count = ARRAY_SIZE(info),
+		.info_size = sizeof(info[0]),
 	};
 	int err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 

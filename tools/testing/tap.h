@@ -239,6 +239,7 @@ static inline int keys_each(void (*fn)(const struct tasklocal_key_info *,
 		kl.keys = ptr(info);
 		kl.count = ARRAY_SIZE(info);
 		kl.start_id = start;
+		kl.info_size = sizeof(info[0]);
 		err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 		if (err)
 			return err;

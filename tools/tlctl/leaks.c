@@ -10,8 +10,10 @@
  * them for its whole life. --reclaim clears them from outside.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tlctl.h"
@@ -135,9 +137,40 @@ static void show_totals(const struct leak_totals *sum)
 	       sum->dead_keys == 1 ? "has" : "have");
 }
 
+/*
+ * Milliseconds since a key's death (CLOCK_BOOTTIME, as the module keeps
+ * it), or -1 if the module does not say when (before API 0.6).
+ */
+static long long dead_for_ms(const struct tasklocal_key_info *k)
+{
+	struct timespec ts;
+	__u64 now;
+
+	if (!k->death_time || clock_gettime(CLOCK_BOOTTIME, &ts))
+		return -1;
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return now > k->death_time ? (now - k->death_time) / 1000000 : 0;
+}
+
+/* "1.2 s", "3 min 4 s", "5 h 6 min", "7 d 8 h" */
+static void format_age(char *buf, size_t size, long long ms)
+{
+	long long s = ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, size, "%lld.%lld s", s, ms % 1000 / 100);
+	else if (s < 3600)
+		snprintf(buf, size, "%lld min %lld s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, size, "%lld h %lld min", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, size, "%lld d %lld h", s / 86400, s % 86400 / 3600);
+}
+
 static void show_key(const struct tasklocal_key_info *k)
 {
-	char name[TASKLOCAL_NAME_MAX];
+	long long ms = dead_for_ms(k);
+	char name[TASKLOCAL_NAME_MAX], age[48] = "";
 
 	tl_name_unpack(name, k->name);
 	if (json_output) {
@@ -146,12 +179,22 @@ static void show_key(const struct tasklocal_key_info *k)
 		json_string_or_null("name", name);
 		json_u64("uid", k->uid);
 		json_u64("entries", k->entries);
+		if (ms < 0)
+			json_null("dead_for_ms");
+		else
+			json_u64("dead_for_ms", ms);
 		json_end_object();
 		return;
 	}
-	printf("dead key %s (id %llu, uid %u): %u %s left in tables\n",
+	if (ms >= 0) {
+		char when[32];
+
+		format_age(when, sizeof(when), ms);
+		snprintf(age, sizeof(age), ", dead for %s", when);
+	}
+	printf("dead key %s (id %llu, uid %u%s): %u %s left in tables\n",
 	       name[0] ? name : "(anonymous)", (unsigned long long)k->id,
-	       k->uid, k->entries, plural(k->entries, "entry", "entries"));
+	       k->uid, age, k->entries, plural(k->entries, "entry", "entries"));
 }
 
 static void print_advice(void)

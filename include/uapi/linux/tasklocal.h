@@ -19,7 +19,8 @@
  * AT_SECURE) the task's userspace values are removed before the new
  * program runs. The rules and their reasons: docs/SECURITY.md. A
  * structure smaller than the command's first (this version's, but for
- * CLEAR: TASKLOCAL_CLEAR_SIZE_VER0) is EINVAL.
+ * CLEAR: TASKLOCAL_CLEAR_SIZE_VER0, for KEY_LIST:
+ * TASKLOCAL_KEY_LIST_SIZE_VER0) is EINVAL.
  */
 #ifndef _UAPI_LINUX_TASKLOCAL_H
 #define _UAPI_LINUX_TASKLOCAL_H
@@ -31,7 +32,7 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		5
+#define TASKLOCAL_API_MINOR		6
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
@@ -41,6 +42,7 @@
 #define TASKLOCAL_FEATURE_SECURE_EXEC	(1ULL << 4) /* cleared at AT_SECURE */
 #define TASKLOCAL_FEATURE_SWEEP		(1ULL << 5) /* dead keys swept (0.5) */
 #define TASKLOCAL_FEATURE_CLEAR_TASK	(1ULL << 6) /* CLEAR by pid, key (0.5) */
+#define TASKLOCAL_FEATURE_DEATH_TIME	(1ULL << 7) /* keys' death_time (0.6) */
 
 /* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
 #define TASKLOCAL_NAME_MAX		64
@@ -171,6 +173,8 @@ struct tasklocal_key_delete {
  * @mode: TASKLOCAL_PERM_*: what others than its owner may do with it (0
  *	for kernel keys)
  * @name: its name, NUL-padded; empty for an anonymous key
+ * @death_time: when it died, in nanoseconds of CLOCK_BOOTTIME; 0 while it
+ *	lives (since 0.6: see &struct tasklocal_key_list.info_size)
  */
 struct tasklocal_key_info {
 	__u64 id;
@@ -181,7 +185,13 @@ struct tasklocal_key_info {
 	__u32 initial_len;
 	__u32 mode;
 	__u64 name[TASKLOCAL_NAME_WORDS];
+	__u64 death_time;
 };
+
+/* struct tasklocal_key_info before 0.6: up to @name */
+#define TASKLOCAL_KEY_INFO_SIZE_VER0	96
+/* the largest element size TASKLOCAL_IOC_KEY_LIST takes */
+#define TASKLOCAL_KEY_INFO_SIZE_MAX	1024
 
 /**
  * struct tasklocal_key_list - TASKLOCAL_IOC_KEY_LIST
@@ -191,6 +201,15 @@ struct tasklocal_key_info {
  * @start_id: list keys with an id >= this (in)
  * @next_id: the id to start the next call at, 0 when done (out)
  * @reserved: zero (in)
+ * @info_size: the size of one element of @keys: a multiple of 8 from
+ *	TASKLOCAL_KEY_INFO_SIZE_VER0 to TASKLOCAL_KEY_INFO_SIZE_MAX, most
+ *	often sizeof(struct tasklocal_key_info) (in); the bytes of each
+ *	element the module filled in, the rest of it zeroed (out). Since
+ *	0.6; a caller of 0.5 (a structure of TASKLOCAL_KEY_LIST_SIZE_VER0
+ *	bytes) gets elements of TASKLOCAL_KEY_INFO_SIZE_VER0.
+ * @reserved1: zero (in)
+ *
+ * Errors: EINVAL (@info_size, reserved fields), EFAULT, ENOMEM.
  */
 struct tasklocal_key_list {
 	__u64 keys;
@@ -199,7 +218,12 @@ struct tasklocal_key_list {
 	__u64 start_id;
 	__u64 next_id;
 	__u64 reserved;
+	__u32 info_size;
+	__u32 reserved1;
 };
+
+/* struct tasklocal_key_list before 0.6: up to @reserved */
+#define TASKLOCAL_KEY_LIST_SIZE_VER0	40
 
 /* Flags of struct tasklocal_value (SET) */
 #define TASKLOCAL_SET_CREATE		(1U << 0) /* fail if a value exists */

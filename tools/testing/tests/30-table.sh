@@ -186,8 +186,12 @@ check_output "key list still shows the dead key, with its entry" \
 check_output "leaks shows the task that holds the stale entry" \
 	"^pid $pid \\(sleep\\): 1 stale entry of 2, holding 9 of 13 value bytes, under t30\\.leak\$" \
 	tlctl leaks
-check_output "leaks shows the dead key with its entry left" \
-	'^dead key t30\.leak \(id [0-9]+, uid 0\): 1 entry left in tables$' \
+check_output "leaks shows the dead key with its entry left, and how long ago it died" \
+	'^dead key t30\.leak \(id [0-9]+, uid 0, dead for [0-9]+\.[0-9] s\): 1 entry left in tables$' \
+	tlctl leaks
+sleep 1
+check_output "... a second later, dead for a second more" \
+	'^dead key t30\.leak \(id [0-9]+, uid 0, dead for ([1-9][0-9]*)\.[0-9] s\)' \
 	tlctl leaks
 check_output "leaks sums up what is pinned" \
 	'^in all: 1 task pins 9 value bytes in 1 stale entry; 1 dead key has entries left$' \
@@ -195,7 +199,7 @@ check_output "leaks sums up what is pinned" \
 check_output "leaks says how the values get freed" \
 	'sweeper removes' tlctl leaks
 check_output "-j leaks" \
-	"^\\{\"tasks\":\\[\\{\"pid\":$pid,\"comm\":\"sleep\",\"stale\":1,\"size\":2,\"value_bytes\":13,\"stale_bytes\":9,\"dead_key_ids\":\\[[0-9]+\\]\\}\\],\"dead_keys\":\\[\\{\"id\":[0-9]+,\"name\":\"t30\\.leak\",\"uid\":0,\"entries\":1\\}\\],\"summary\":\\{\"tasks\":1,\"stale\":1,\"stale_bytes\":9,\"dead_keys\":1\\}\\}\$" \
+	"^\\{\"tasks\":\\[\\{\"pid\":$pid,\"comm\":\"sleep\",\"stale\":1,\"size\":2,\"value_bytes\":13,\"stale_bytes\":9,\"dead_key_ids\":\\[[0-9]+\\]\\}\\],\"dead_keys\":\\[\\{\"id\":[0-9]+,\"name\":\"t30\\.leak\",\"uid\":0,\"entries\":1,\"dead_for_ms\":[0-9]+\\}\\],\"summary\":\\{\"tasks\":1,\"stale\":1,\"stale_bytes\":9,\"dead_keys\":1\\}\\}\$" \
 	tlctl -j leaks
 check_output "stats counts the stale entry" '^entries +[0-9]+ \(stale 1\)$' \
 	tlctl stats
