@@ -4,10 +4,14 @@
  * of shared keys while another kthread creates keys whose hashes collide
  * with theirs, has every worker set a value under them, and destroys
  * them while the workers' lock-free gets walk the probe runs those
- * destroys rehash. Checked while it runs: a get returns the value its
- * thread last set there, or nothing after a remove. At the end: every
- * destroy() was of a value that was stored under that key, and each
- * stored value was destroyed exactly once.
+ * destroys rehash. Half of the keys are inheritable, and the workers
+ * fork children (fake tasks, fake_task.c) that exit again, racing those
+ * destroys too. Checked while it runs: a get returns the value its
+ * thread last set there, or nothing after a remove; a child holds
+ * child() of each inheritable value its parent held, and nothing of the
+ * other shared keys. At the end: every destroy() was of a value that was
+ * stored (or inherited) under that key, and each was destroyed exactly
+ * once.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -25,6 +29,8 @@
 #define STRESS_VICTIMS	8	/* keys made and destroyed each round */
 #define STRESS_MSECS	4000
 #define STRESS_MAX_ROUNDS 200
+#define STRESS_FORK_EVERY 256	/* steps between a worker's forks */
+#define STRESS_CHILDREN	16	/* exited children freed together */
 
 /* A value: its key's index, its worker, a sequence number; never NULL. */
 #define VAL(key, worker, seq) \
@@ -32,6 +38,8 @@
 		  (((unsigned long)(worker) & 0xff) << 40) | \
 		  (((unsigned long)(seq) & 0xffffffffUL) << 1) | 1UL))
 #define VAL_KEY(v)	(((unsigned long)(v) >> 48) & 0xff)
+/* child() of a value: the same, marked */
+#define VAL_CHILD(v)	((void *)((unsigned long)(v) | (1UL << 39)))
 
 struct stress;
 
@@ -52,6 +60,9 @@ struct stress_worker {
 	unsigned int gen;		/* victims' generation last seen */
 	void *model[STRESS_SHARED];	/* what each shared key holds, or NULL */
 	u32 seq;
+	unsigned long forks, fork_wrong;
+	struct task_struct *exited[STRESS_CHILDREN];	/* to free */
+	unsigned int nr_exited;
 };
 
 struct stress {
@@ -73,9 +84,25 @@ static void stress_destroy(struct tasklocal_key *key, void *value)
 		atomic_long_inc(&sk->wrong_key);
 }
 
+/* Atomic context: under the parent's table lock, in the fork hook. */
+static void *stress_child(struct tasklocal_key *key, void *value)
+{
+	struct stress_key *sk = tasklocal_key_data(key);
+
+	atomic_long_inc(&sk->stored);
+	return VAL_CHILD(value);
+}
+
 static const struct tasklocal_key_ops stress_ops = {
 	.destroy = stress_destroy,
+	.child = stress_child,
 };
+
+/* Keys of odd index are inherited. */
+static bool stress_inherited(unsigned int index)
+{
+	return index & 1;
+}
 
 /* Every hash ends in 0x3: all home slots are 3 in a 16-slot table. */
 static int stress_key_new(struct stress_key *sk, struct stress *s,
@@ -84,7 +111,10 @@ static int stress_key_new(struct stress_key *sk, struct stress *s,
 	sk->s = s;
 	sk->index = index;
 	sk->key = tl_key_alloc(&stress_ops, sk, 3 + 16 * (index + 1));
-	return PTR_ERR_OR_ZERO(sk->key);
+	if (IS_ERR(sk->key))
+		return PTR_ERR(sk->key);
+	sk->key->inherit = stress_inherited(index);
+	return 0;
 }
 
 static void stress_set_victims(struct stress_worker *w)
@@ -132,6 +162,80 @@ static void stress_step(struct stress_worker *w)
 	}
 }
 
+/* What @task holds for @key, and whether it holds anything. */
+static void *stress_task_value(struct task_struct *task,
+			       struct tasklocal_key *key, bool *found)
+{
+	struct tlmap_entry *e = NULL;
+	struct tl_table *t;
+	void *value = NULL;
+
+	rcu_read_lock();
+	t = tl_table_find(task);
+	if (t)
+		e = tlmap_peek(&t->map, &key->mk);
+	if (e)
+		value = e->value;
+	rcu_read_unlock();
+	*found = e;
+	return value;
+}
+
+/* Free the children that exited: their tables are released first. */
+static void stress_children_free(struct stress_worker *w)
+{
+	unsigned int i;
+
+	tl_tables_flush();
+	for (i = 0; i < w->nr_exited; i++)
+		kfree(w->exited[i]);
+	w->nr_exited = 0;
+}
+
+/*
+ * Fork a child, check what it inherited of the shared keys, let it exit.
+ * The victims' values it inherits, or not (they may be dying), are
+ * counted by stress_child() and destroyed with the child's table.
+ */
+static void stress_fork(struct stress_worker *w)
+{
+	struct task_struct *child;
+	unsigned int i;
+	bool found;
+	void *v;
+
+	/*
+	 * An inheritable value set just before: on PREEMPT_RT that set
+	 * prepares what the fork needs (the last fork used it up, and the
+	 * task work that refills it runs only when a kthread exits).
+	 */
+	i = 2 * get_random_u32_below(STRESS_SHARED / 2) + 1;
+	v = VAL(i, w->nr, w->seq++);
+	child = kzalloc(sizeof(*child), GFP_KERNEL);
+	if (!child || tasklocal_set(w->s->shared[i].key, v, GFP_KERNEL)) {
+		atomic_inc(&w->s->set_failed);
+		kfree(child);
+		return;
+	}
+	atomic_long_inc(&w->s->shared[i].stored);
+	w->model[i] = v;
+	tl_fake_task_init(child);
+	tl_fake_task_fork(child);
+	w->forks++;
+	for (i = 0; i < STRESS_SHARED; i++) {
+		void *want = stress_inherited(i) && w->model[i] ?
+			     VAL_CHILD(w->model[i]) : NULL;
+
+		v = stress_task_value(child, w->s->shared[i].key, &found);
+		if (found != !!want || v != want)
+			w->fork_wrong++;
+	}
+	tl_fake_task_exit(child);
+	w->exited[w->nr_exited++] = child;
+	if (w->nr_exited == STRESS_CHILDREN)
+		stress_children_free(w);
+}
+
 static int stress_worker_fn(void *arg)
 {
 	struct stress_worker *w = arg;
@@ -148,7 +252,10 @@ static int stress_worker_fn(void *arg)
 		stress_step(w);
 		if (!(w->gets & 63))
 			cond_resched();
+		if (!get_random_u32_below(STRESS_FORK_EVERY))
+			stress_fork(w);
 	}
+	stress_children_free(w);
 	return 0;
 }
 
@@ -180,7 +287,7 @@ static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(STRESS_MSECS);
 	struct stress_tally tally = { };
-	unsigned long gets = 0, wrong = 0;
+	unsigned long gets = 0, wrong = 0, forks = 0, fork_wrong = 0;
 	struct stress *s;
 	unsigned int i, round;
 
@@ -222,6 +329,8 @@ static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 		kthread_stop(task);
 		gets += s->workers[i].gets;
 		wrong += s->workers[i].wrong;
+		forks += s->workers[i].forks;
+		fork_wrong += s->workers[i].fork_wrong;
 		/* kthread_stop() returns before the exit hook runs */
 		while (stress_has_table(task))
 			usleep_range(1000, 2000);
@@ -231,10 +340,13 @@ static void tasklocal_stress_kthreads_race_destroys(struct kunit *test)
 	tl_tables_flush();
 	for (i = 0; i < STRESS_SHARED; i++)
 		stress_key_end(&s->shared[i], &tally);
-	kunit_info(test, "%u workers, %u rounds of %u destroys, %lu gets, %lu values stored\n",
-		   STRESS_WORKERS, round, STRESS_VICTIMS, gets, tally.stored);
+	kunit_info(test, "%u workers, %u rounds of %u destroys, %lu gets, %lu forks, %lu values stored or inherited\n",
+		   STRESS_WORKERS, round, STRESS_VICTIMS, gets, forks,
+		   tally.stored);
 	KUNIT_EXPECT_GT(test, round, 0U);
+	KUNIT_EXPECT_GT(test, forks, 0UL);
 	KUNIT_EXPECT_EQ(test, 0UL, wrong);
+	KUNIT_EXPECT_EQ(test, 0UL, fork_wrong);
 	KUNIT_EXPECT_EQ(test, 0UL, tally.wrong_key);
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&s->set_failed));
 	KUNIT_EXPECT_EQ(test, tally.stored, tally.destroyed);

@@ -3,8 +3,7 @@
  * KUnit tests of the registry of tables (module/table.c) and of what a
  * set does to it: walks that yield, the fork hook's sizing, and failed
  * allocations that must leave no table behind. Some tables here belong
- * to fake tasks (zeroed task_structs no scheduler knows), which only the
- * registry's code touches.
+ * to fake tasks (fake_task.c).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -21,32 +20,14 @@ static struct task_struct *fake_task(struct kunit *test)
 						 GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	/* the exit hook pins it on PREEMPT_RT: never the last reference */
-	refcount_set(&task->usage, 1);
+	tl_fake_task_init(task);
 	return task;
-}
-
-/*
- * The task work queued on a fake task (PREEMPT_RT's fork kits: the
- * child's publishes its table), run as on its way to userspace would.
- */
-static void fake_task_resume(struct task_struct *task)
-{
-	struct callback_head *work, *next;
-
-	for (work = xchg(&task->task_works, NULL); work; work = next) {
-		next = work->next;
-		work->func(work);
-	}
 }
 
 /* A fake task that ran, then exited: the exit hook's work and release. */
 static void fake_task_exit(void *arg)
 {
-	struct task_struct *task = arg;
-
-	fake_task_resume(task);
-	tl_table_task_exit(task);
+	tl_fake_task_exit(arg);
 	tl_tables_flush();
 }
 
@@ -127,8 +108,7 @@ static void *forked_value(struct kunit *test, struct task_struct *child,
 {
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_task_exit, child));
-	tl_table_task_fork(current, child);
-	fake_task_resume(child);
+	tl_fake_task_fork(child);
 	return task_value(child, key, found);
 }
 
@@ -327,8 +307,7 @@ static void tasklocal_table_fork_sized_for_inherited(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(inh, (void *)7L, GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_task_exit, child));
-	tl_table_task_fork(current, child);
-	fake_task_resume(child);
+	tl_fake_task_fork(child);
 	rcu_read_lock();
 	t = tl_table_find(child);
 	KUNIT_EXPECT_NOT_NULL(test, t);

@@ -9,4 +9,11 @@ extern struct kunit_suite tasklocal_api_suite;
 extern struct kunit_suite tasklocal_table_suite;
 extern struct kunit_suite tasklocal_stress_suite;
 
+struct task_struct;
+
+void tl_fake_task_init(struct task_struct *task);
+void tl_fake_task_resume(struct task_struct *task);
+void tl_fake_task_fork(struct task_struct *child);
+void tl_fake_task_exit(struct task_struct *task);
+
 #endif
