@@ -1075,7 +1075,7 @@ static bool efault_get(void)
  * it got: the create sees the reply fail after the key was live, and
  * must not drop the registry's reference the delete already dropped.
  */
-#define EFAULT_RACE_ROUNDS	3000
+#define EFAULT_RACE_ROUNDS	1500
 
 struct efault_race {
 	__u64 id;		/* the id the next create will get */
@@ -1427,7 +1427,7 @@ static bool fork_under_softirqs(void)
  * from its fork to its end. Its rights must be checked against the
  * same program the snapshot is of.
  */
-#define EXEC_RACE_ROUNDS	200
+#define EXEC_RACE_ROUNDS	100
 
 static int main_exec_secret(const char *idstr)
 {

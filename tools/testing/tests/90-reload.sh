@@ -8,12 +8,12 @@
 t90_ok=0
 t90_bad=
 t90_cycle() {
-	tlctl key create t90.inh --inheritable >/dev/null &&
-		tlctl key create t90.plain >/dev/null &&
-		tlctl key create t90.gone >/dev/null || return 1
-	for t90_j in 1 2 3; do
+	printf 'key create t90.inh --inheritable\nkey create t90.plain\nkey create t90.gone\n' |
+		tlctl batch - >/dev/null || return 1
+	# two holders, each with two children that inherit: six tables
+	for t90_j in 1 2; do
 		tlctl run --set t90.inh=held$t90_j --set t90.plain=p$t90_j \
-			--set t90.gone=g -- sh -c 'sleep 600 & sleep 600' &
+			--set t90.gone=g -- sh -c 'sleep 600 & sleep 600 & wait' &
 	done
 	t90_w=0
 	until [ "$(tlctl -j table list 2>/dev/null | grep -o '"pid"' | wc -l)" -ge 6 ]; do
