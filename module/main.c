@@ -81,8 +81,8 @@ static int __init tasklocal_init(void)
 	err = tl_dev_register();
 	if (err)
 		goto unregister_hooks;
-	pr_info("loaded: /dev/tasklocal, API %u.%u\n", TASKLOCAL_API_MAJOR,
-		TASKLOCAL_API_MINOR);
+	pr_info("loaded: /dev/tasklocal, version %s, API %u.%u\n",
+		TASKLOCAL_VERSION, TASKLOCAL_API_MAJOR, TASKLOCAL_API_MINOR);
 	return 0;
 
 unregister_hooks:
@@ -114,3 +114,4 @@ module_exit(tasklocal_exit);
 MODULE_AUTHOR("The tasklocal authors");
 MODULE_DESCRIPTION("Per-task locals: a ThreadLocalMap per task, with weak keys");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(TASKLOCAL_VERSION);

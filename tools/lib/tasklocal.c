@@ -480,6 +480,13 @@ const void *tl_dump_value(const struct tl_dump *d,
 	return d->values + s->value_offset;
 }
 
+static int task_by_pid(const void *a, const void *b)
+{
+	const struct tasklocal_task_info *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
 int tl_table_list(int fd, struct tasklocal_task_info **tasks, size_t *count)
 {
 	struct tasklocal_task_info *p = NULL, *q;
@@ -507,6 +514,7 @@ int tl_table_list(int fd, struct tasklocal_task_info **tasks, size_t *count)
 		free(p);
 		return err;
 	}
+	qsort(p, tl.count, sizeof(*p), task_by_pid);
 	*tasks = p;
 	*count = tl.count;
 	return 0;
@@ -516,6 +524,11 @@ int tl_stats(int fd, struct tasklocal_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	return tl_ioctl(fd, TASKLOCAL_IOC_STATS, st);
+}
+
+const char *tl_library_version(void)
+{
+	return TASKLOCAL_VERSION;
 }
 
 const char *tl_strerror(int err)

@@ -204,7 +204,10 @@ void tl_dump_free(struct tl_dump *d);
 const void *tl_dump_value(const struct tl_dump *d,
 			  const struct tasklocal_slot *s);
 
-/* TASKLOCAL_IOC_TABLE_LIST: tasks with tables, allocated (caller frees). */
+/*
+ * TASKLOCAL_IOC_TABLE_LIST: tasks with tables, by pid (0, outside the
+ * caller's pid namespace, first), allocated (caller frees).
+ */
 int tl_table_list(int fd, struct tasklocal_task_info **tasks, size_t *count);
 
 /* TASKLOCAL_IOC_STATS: module-wide counters. */
@@ -212,6 +215,9 @@ int tl_stats(int fd, struct tasklocal_stats *st);
 
 /* A short text for a negative errno from this library. */
 const char *tl_strerror(int err);
+
+/* The library's version, "MAJOR.MINOR.PATCH": the project's one version. */
+const char *tl_library_version(void);
 
 #ifdef __cplusplus
 }

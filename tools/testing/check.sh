@@ -122,6 +122,19 @@ map_race() {
 		"$out/map-race" 100000
 }
 
+# tlctl's JSON writer fed random bytes, read back by Python's strict
+# parser: compact and indented (-p)
+json_roundtrip() {
+	gcc -Wall -Wextra -Werror -O1 -I "$top/include/uapi" \
+		-DTASKLOCAL_VERSION='"test"' -o "$out/json-roundtrip" \
+		"$top/tools/testing/json/roundtrip.c" "$top/tools/tlctl/json.c" \
+		"$top/tools/tlctl/util.c" &&
+		"$out/json-roundtrip" 1 20000 |
+		python3 "$top/tools/testing/json/roundtrip.py" &&
+		"$out/json-roundtrip" 2 2000 -p |
+		python3 "$top/tools/testing/json/roundtrip.py"
+}
+
 # vm_tests NAME KERNEL MODULE [KUNIT_MODULE]: the integration tests in a
 # VM, a TAP line each; with KUNIT_MODULE, its suites first, in the same
 # boot (their results: kunit_results)
@@ -318,7 +331,7 @@ in_lanes() {
 # 6.1 debug and 6.12 rt in one, 6.12 debug and kcsan in the other.
 if want build; then
 	say "== build"
-	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools
+	step "tools build (-Wall -Wextra -Werror)" make -C "$top" tools WERROR=1
 fi
 lane1=(run_stages debug-6.1 rt stock)
 lane2=(run_stages debug kcsan stock-rt)
@@ -343,6 +356,10 @@ if want native; then
 		"$top/tools/testing/map/difftest.sh"
 	step "map: a lock-free lookup never misses an entry another thread's removal moves" \
 		map_race
+	step "tlctl -j: any bytes make strict UTF-8 JSON that gives them back" \
+		json_roundtrip
+	step "tlctl's bash completion: objects, commands, options, keys, pids" \
+		"$top/tools/testing/completion.sh"
 fi
 
 if want style; then

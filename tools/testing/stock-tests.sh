@@ -31,6 +31,12 @@ sleep 1
 check_output "holders have tables before unload" '^ *[0-9]+ ' tlctl table list
 check "rmmod tasklocal with tasks holding tables" rmmod tasklocal
 check_fails "the device is gone after rmmod" 1 tlctl version
+check_output "tlctl --version without the module: the tool's, module not loaded" \
+	'^module: not loaded' tlctl --version
+check_fails "without the module a usage error is still one (exit 2)" 2 \
+	tlctl key create
+check_fails "... table show's too" 2 tlctl table show bogus
+check_fails "... leaks's: trouble (exit 2)" 2 tlctl leaks
 kill $(jobs -p) 2>/dev/null
 pkill sleep 2>/dev/null
 wait

@@ -358,12 +358,17 @@ static void print_got(const char *name, __u64 id, const void *v, size_t len,
 		      __u32 flags)
 {
 	if (json_output) {
-		json_string("key", name);
+		/* a key is an object everywhere, as key create's */
+		json_key_object("key");
 		json_u64("id", id);
-		if (v)
+		json_string("name", name);
+		json_end_object();
+		if (v) {
 			json_value(v, len);
-		else
+		} else {
 			json_null("value");
+			json_null("value_hex");
+		}
 		json_bool("initial", flags & TASKLOCAL_GET_INITIAL);
 		return;
 	}

@@ -2,8 +2,16 @@
 /*
  * A minimal streaming JSON writer: objects, arrays, strings, numbers,
  * booleans; compact, or indented with -p.
+ *
+ * Its output is valid JSON whatever the bytes it is given: strings are
+ * UTF-8 as they come where they are well-formed UTF-8, and each byte
+ * that is not part of a well-formed sequence is written \udc80 to
+ * \udcff (the byte plus 0xdc00): the escape Python calls
+ * "surrogateescape", so that json.loads(s).encode("utf-8",
+ * "surrogateescape") gives back the bytes exactly.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "tlctl.h"
 
@@ -21,20 +29,66 @@ static void newline(void)
 		fputs("  ", stdout);
 }
 
-static void put_escaped(const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence of two to four bytes at
+ * @s (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), or 0.
+ */
+static size_t utf8_len(const unsigned char *s, size_t left)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
 
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;		/* overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f;		/* surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;		/* overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;		/* past U+10FFFF */
+	if (left < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void put_escaped_len(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n;
+
+	putchar('"');
+	while (i < len) {
+		unsigned char c = s[i];
+
+		n = c < 0x80 ? 1 : utf8_len(s + i, len - i);
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
+		else if (n)
+			fwrite(s + i, 1, n, stdout);
 		else
-			putchar(c);
+			printf("\\u%04x", 0xdc00 + c);	/* surrogateescape */
+		i += n ?: 1;
 	}
 	putchar('"');
+}
+
+static void put_escaped(const char *s)
+{
+	put_escaped_len(s, strlen(s));
 }
 
 static void begin_value(const char *key)
@@ -96,6 +150,13 @@ void json_string(const char *key, const char *value)
 {
 	begin_value(key);
 	put_escaped(value);
+}
+
+/* @len bytes, NULs and all. */
+void json_bytes(const char *key, const void *value, size_t len)
+{
+	begin_value(key);
+	put_escaped_len(value, len);
 }
 
 void json_u64(const char *key, unsigned long long value)

@@ -102,6 +102,8 @@ static void print_created(const char *name, bool anonymous,
 		json_bool("inheritable", kc->flags & TASKLOCAL_KEY_INHERIT);
 		if (kc->flags & TASKLOCAL_KEY_FD)
 			json_s64("fd", kc->fd);
+		else
+			json_null("fd");
 		json_close();
 		return;
 	}
@@ -163,6 +165,8 @@ int key_create(int fd, int argc, char **argv, bool in_batch,
 	}
 	if (!name)
 		return fail(EXIT_USAGE, "key create: NAME is missing");
+	if (fd < 0)
+		return EXIT_OK;		/* the arguments were all to check */
 	if (initial)
 		len = strlen(initial);
 	if (len > UINT32_MAX)
@@ -274,7 +278,7 @@ static void json_key(const struct tasklocal_key_info *k)
 	key_mode_str(mode, k->mode);
 	json_string("mode", mode);
 	json_bool("inheritable", k->flags & TASKLOCAL_KEY_INHERIT);
-	json_bool("fd", k->flags & TASKLOCAL_KEY_FD);
+	json_bool("fd_owned", k->flags & TASKLOCAL_KEY_FD);
 	json_bool("dead", k->flags & TASKLOCAL_KEY_DEAD);
 	json_bool("kernel", k->flags & TASKLOCAL_KEY_KERNEL);
 	json_u64("initial_len", k->initial_len);
@@ -350,7 +354,10 @@ static int create_fn(int fd, int argc, char **argv)
 
 static int do_key_create(int argc, char **argv)
 {
-	return with_device(create_fn, argc, argv);
+	struct tasklocal_key_create kc;
+	int ret = key_create(-1, argc, argv, false, &kc);
+
+	return ret ? ret : with_device(create_fn, argc, argv);
 }
 
 static int delete_fn(int fd, int argc, char **argv)
@@ -366,17 +373,44 @@ static int do_key_delete(int argc, char **argv)
 	return with_device(delete_fn, argc, argv);
 }
 
+/*
+ * "key show NAME|ID": the live key of that name, else the key (live or
+ * dead) of that id; in the shape of a list of one.
+ */
+static int key_show_one(int fd, const char *arg)
+{
+	struct tasklocal_key_info k;
+	unsigned long long id;
+	int err;
+
+	err = key_owner < 0 ? tl_key_find(fd, arg, &k) :
+	      tl_key_find_owned(fd, arg, key_owner, &k);
+	if (err == -ENOENT && !parse_u64(arg, &id)) {
+		err = tl_key_find_id(fd, id, &k);
+		if (err == -ENOENT)
+			return fail(EXIT_FAILURE_, "no key with id %llu", id);
+	}
+	if (err)
+		return resolve_key(fd, arg, &k);
+	if (json_output) {
+		json_open_array("keys");
+		json_key(&k);
+		json_close_array();
+	} else {
+		print_keys(&k, 1);
+	}
+	return EXIT_OK;
+}
+
 static int list_fn(int fd, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return key_list(fd);
+	return argc ? key_show_one(fd, argv[0]) : key_list(fd);
 }
 
 static int do_key_list(int argc, char **argv)
 {
-	if (argc)
-		return fail(EXIT_USAGE, "key list takes no arguments");
+	if (argc > 1)
+		return fail(EXIT_USAGE, "usage: %s key show [NAME|ID]", prog);
 	return with_device(list_fn, argc, argv);
 }
 
@@ -384,7 +418,7 @@ static const struct cmd key_cmds[] = {
 	{ "create", do_key_create,
 	  "create NAME [--inheritable] [--initial VALUE] [--mode MODE]" },
 	{ "delete", do_key_delete, "delete NAME|ID" },
-	{ "show", do_key_list, "{ show | list }" },
+	{ "show", do_key_list, "{ show | list } [NAME|ID]" },
 	{ "list", do_key_list, NULL },
 	{ NULL },
 };

@@ -294,8 +294,12 @@ static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
 		json_end_array();
 	if (json_output || sum.tasks || sum.dead_keys)
 		show_totals(&sum);
-	if (reclaiming && (sum.tasks || sum.dead_keys))
-		ret = reclaim_stale(fd, tasks, nt, keys, nk);
+	if (reclaiming && (sum.tasks || sum.dead_keys)) {
+		if (reclaim_stale(fd, tasks, nt, keys, nk))
+			ret = EXIT_LEAKS_TROUBLE;
+	} else if (sum.tasks || sum.dead_keys) {
+		ret = EXIT_LEAKS_FOUND;
+	}
 	if (json_output)
 		json_close();
 	else if ((sum.tasks || sum.dead_keys) && !reclaiming)
@@ -321,21 +325,25 @@ int do_leaks(int argc, char **argv)
 		       "dead keys whose entries are not all expunged yet, with the bytes\n"
 		       "they pin. --reclaim then clears those stale entries from the tables\n"
 		       "of the tasks listed (the rights ptrace would need), and says how\n"
-		       "many went.\n", prog);
+		       "many went.\n"
+		       "\n"
+		       "Exit status, as diff's: 0 if there are none, 1 if there are some\n"
+		       "(with --reclaim: 0 once they are cleared), 2 on trouble.\n", prog);
 		return EXIT_OK;
 	}
 	if (argc == 1 && is_option(argv[0], "--reclaim"))
 		reclaiming = true;
 	else if (argc)
-		return fail(EXIT_USAGE, "usage: %s leaks [--reclaim]", prog);
+		return fail(EXIT_LEAKS_TROUBLE, "usage: %s leaks [--reclaim]",
+			    prog);
 	fd = open_device();
 	if (fd < 0)
-		return EXIT_FAILURE_;
+		return EXIT_LEAKS_TROUBLE;
 	err = tl_table_list(fd, &tasks, &nt);
 	if (!err)
 		err = tl_key_list(fd, &keys, &nk);
 	if (err)
-		ret = fail(EXIT_FAILURE_, "leaks: %s", tl_strerror(err));
+		ret = fail(EXIT_LEAKS_TROUBLE, "leaks: %s", tl_strerror(err));
 	else
 		ret = report(fd, tasks, nt, keys, nk, reclaiming);
 	free(tasks);

@@ -110,6 +110,10 @@ int run_cmd(const struct cmd *cmds, const char *object, int argc, char **argv)
 	bool ambiguous;
 
 	if (argc < 1) {
+		/* as bpftool and ip: the object alone shows it */
+		c = find_cmd(cmds, "show", &ambiguous);
+		if (c)
+			return c->fn(0, argv);
 		print_cmds(stderr, cmds, object);
 		return EXIT_USAGE;
 	}
@@ -146,7 +150,8 @@ static void usage(FILE *f)
 		"       %s help\n"
 		"\n"
 		"OBJECT := { key | run | table | batch | stats | leaks | version }\n"
-		"OPTIONS := { -j|--json [-p|--pretty] | -o|--owner UID | -h|--help }\n"
+		"OPTIONS := { -j|--json [-p|--pretty] | -o|--owner UID | -h|--help |\n"
+		"             -V|--version }\n"
 		"\n"
 		"  key create NAME [--inheritable] [--initial VALUE] [--mode MODE]\n"
 		"  key delete NAME|ID\n"
@@ -180,15 +185,17 @@ int main(int argc, char **argv)
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long uid;
 	const struct cmd *c;
 	bool ambiguous;
+	bool versions = false;
 	int opt;
 
 	/* '+': stop at the first non-option, so commands keep theirs. */
-	while ((opt = getopt_long(argc, argv, "+jpo:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpo:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (parse_u64(optarg, &uid) || uid > UINT32_MAX - 1)
@@ -206,6 +213,9 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case 'V':
+			versions = true;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -213,6 +223,9 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (versions)
+		return argc ? fail(EXIT_USAGE, "--version takes no object")
+			    : print_versions();
 	if (argc < 1) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -109,8 +109,13 @@ static void json_slot(const struct tl_dump *d, const struct tasklocal_slot *s)
 	json_bool("kernel", s->flags & TASKLOCAL_SLOT_KERNEL);
 	json_bool("hidden", s->flags & TASKLOCAL_SLOT_HIDDEN);
 	json_u64("value_len", s->value_len);
-	if (v)
+	/* null without --values, and for a kernel key's value */
+	if (v) {
 		json_value(v, s->value_len);
+	} else {
+		json_null("value");
+		json_null("value_hex");
+	}
 	json_end_object();
 }
 
@@ -191,12 +196,16 @@ static int show_one(int fd, int pid, bool values)
 	return EXIT_OK;
 }
 
-/* Every task's table, skipping tasks that exit meanwhile. */
+/*
+ * Every task's table, skipping tasks that exit meanwhile. A table that
+ * cannot be read (its task exec'd a setuid program since it was listed)
+ * is said on stderr, and the status is then 1.
+ */
 static int show_all(int fd, bool values)
 {
 	struct tasklocal_task_info *tasks;
 	size_t n, i, shown = 0;
-	int err;
+	int err, ret = EXIT_OK;
 
 	err = tl_table_list(fd, &tasks, &n);
 	if (err)
@@ -216,29 +225,23 @@ static int show_all(int fd, bool values)
 				    tasks[i].pid, &d);
 		if (err == -ESRCH || err == -ENODATA)
 			continue;
+		if (err) {
+			ret = fail(EXIT_FAILURE_, "table show: pid %u (%s): %s",
+				   tasks[i].pid, comm, tl_strerror(err));
+			continue;
+		}
 		if (!json_output && shown++)
 			putchar('\n');
-		if (err && json_output) {
-			json_begin_object();
-			json_u64("pid", tasks[i].pid);
-			json_string("comm", comm);
-			json_string("error", tl_strerror(err));
-			json_end_object();
-		} else if (err) {
-			printf("pid %u (%s): %s\n", tasks[i].pid, comm,
-			       tl_strerror(err));
-		} else {
-			if (json_output)
-				json_table(d, comm);
-			else
-				print_table(d, comm);
-			tl_dump_free(d);
-		}
+		if (json_output)
+			json_table(d, comm);
+		else
+			print_table(d, comm);
+		tl_dump_free(d);
 	}
 	if (json_output)
 		json_close_array();
 	free(tasks);
-	return EXIT_OK;
+	return ret;
 }
 
 /**
@@ -273,6 +276,8 @@ int table_show(int fd, int argc, char **argv, bool in_batch)
 			target = true;
 		}
 	}
+	if (fd < 0)
+		return EXIT_OK;		/* the arguments were all to check */
 	if (!target && !in_batch)
 		return show_all(fd, values);
 	return show_one(fd, pid, values);
@@ -282,6 +287,9 @@ static int do_table_show(int argc, char **argv)
 {
 	int fd, ret;
 
+	ret = table_show(-1, argc, argv, false);
+	if (ret)
+		return ret;
 	fd = open_device();
 	if (fd < 0)
 		return EXIT_FAILURE_;

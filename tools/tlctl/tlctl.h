@@ -21,6 +21,9 @@
 #define EXIT_OK		0
 #define EXIT_FAILURE_	1	/* the operation failed */
 #define EXIT_USAGE	2	/* the command line is wrong */
+/* leaks, as diff: 0 none, 1 some found, 2 trouble */
+#define EXIT_LEAKS_FOUND	1
+#define EXIT_LEAKS_TROUBLE	2
 
 /* Values are shown escaped and cut to this many characters. */
 #define VALUE_WIDTH	32
@@ -68,6 +71,7 @@ void json_begin_array(const char *key);
 void json_end_array(void);
 void json_key_object(const char *key);
 void json_string(const char *key, const char *value);
+void json_bytes(const char *key, const void *value, size_t len);
 void json_u64(const char *key, unsigned long long value);
 void json_s64(const char *key, long long value);
 void json_bool(const char *key, bool value);
@@ -99,6 +103,7 @@ int table_show(int fd, int argc, char **argv, bool in_batch);
 int do_run(int argc, char **argv);
 int do_batch(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int print_versions(void);
 int do_leaks(int argc, char **argv);
 int do_version(int argc, char **argv);
 

@@ -75,34 +75,26 @@ void print_value(const void *buf, size_t len, size_t width)
 }
 
 /*
- * A value in JSON: "value" as a string if it is ASCII text without NUL
- * bytes, else "value_hex".
+ * A value in JSON, always the same two members: "value", its bytes as a
+ * string (UTF-8 where they are, the others escaped as json.c says), and
+ * "value_hex", the same bytes in hex.
  */
 void json_value(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	char *s;
 	size_t i;
-	bool text = true;
 
-	for (i = 0; i < len; i++)
-		if (!p[i] || p[i] >= 0x7f)
-			text = false;
+	json_bytes("value", buf, len);
 	s = malloc(len * 2 + 1);
 	if (!s) {
-		json_null("value");
+		json_null("value_hex");
 		return;
 	}
-	if (text) {
-		memcpy(s, p, len);
-		s[len] = '\0';
-		json_string("value", s);
-	} else {
-		for (i = 0; i < len; i++)
-			snprintf(s + 2 * i, 3, "%02x", p[i]);
-		s[2 * len] = '\0';
-		json_string("value_hex", s);
-	}
+	for (i = 0; i < len; i++)
+		snprintf(s + 2 * i, 3, "%02x", p[i]);
+	s[2 * len] = '\0';
+	json_string("value_hex", s);
 	free(s);
 }
 

@@ -21,7 +21,7 @@ check_output "key show is key list" '  t10\.a ' tlctl key show
 check_output "unique prefixes: tlctl k l" '  t10\.a ' tlctl k l
 check_output "unique prefixes: tlctl ke sh" '  t10\.a ' tlctl ke sh
 check_output "-j key list is a JSON array of keys" \
-	'^\[.*\{"id":[0-9]+,"name":"t10\.inh","hash":[0-9]+,"uid":0,"mode":"sr-","inheritable":true,"fd":false,"dead":false,"kernel":false,"initial_len":0,"entries":0\}' \
+	'^\[.*\{"id":[0-9]+,"name":"t10\.inh","hash":[0-9]+,"uid":0,"mode":"sr-","inheritable":true,"fd_owned":false,"dead":false,"kernel":false,"initial_len":0,"entries":0\}' \
 	tlctl -j key list
 check_output "-j key list reports the initial value's length" \
 	'"name":"t10\.init",[^}]*"initial_len":5' tlctl -j key list
@@ -39,6 +39,17 @@ check "consecutive keys' hashes differ by 0x61c88647" \
 	test $(( (h1 + 0x61c88647) % 4294967296 )) = "$h2"
 
 id=$(tlctl -j key list | sed 's/.*{"id":\([0-9]*\),"name":"t10\.json".*/\1/')
+check_output "key show NAME shows that key alone" \
+	'^ +[0-9]+  t10\.init +0x[0-9a-f]{8} +0 +sr- +0  initial$' \
+	sh -c 'tlctl key show t10.init | tail -n +2; test $(tlctl key show t10.init | wc -l) = 2'
+check_output "key show ID shows the key of that id" \
+	"^ +$id  t10\\.json " tlctl key show "$id"
+check_output "-j key show NAME: a list of one key" \
+	'^\{"keys":\[\{"id":[0-9]+,"name":"t10\.a",[^]]*\}\]\}$' \
+	tlctl -j key show t10.a
+check_fails_output "key show of no such key fails, on stderr" 1 \
+	"no key named 't10\\.nokey'" tlctl key show t10.nokey
+check_output "key alone is key show" '  t10\.a ' tlctl key
 check_output "key delete by name" '^key t10\.a \(id [0-9]+\) deleted$' \
 	tlctl key delete t10.a
 check_output "key delete by id" "^key t10\\.json \\(id $id\\) deleted\$" \
@@ -87,7 +98,6 @@ check_output "-j errors are a JSON object on stdout" \
 	sh -c 'tlctl -j key create t10.a 2>/dev/null; true'
 
 # Usage errors: exit 2.
-check_fails "key with no command is a usage error" 2 tlctl key
 check_fails "an unknown key command is a usage error" 2 tlctl key frob
 check_fails "key create without NAME is a usage error" 2 tlctl key create
 check_fails "key create with an unknown option is a usage error" 2 \
@@ -98,7 +108,8 @@ check_fails "key create --fd is for batch only" 2 tlctl key create t10.x --fd
 check_fails "key create with two names is a usage error" 2 \
 	tlctl key create t10.x t10.y
 check_fails "key delete without a key is a usage error" 2 tlctl key delete
-check_fails "key list with an argument is a usage error" 2 tlctl key list x
+check_fails "key list with two arguments is a usage error" 2 \
+	tlctl key list x y
 check_output "key help describes the commands" \
 	'^Usage: tlctl key create NAME \[--inheritable\] \[--initial VALUE\]' \
 	tlctl key help

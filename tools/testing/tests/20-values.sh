@@ -71,15 +71,20 @@ check_output "... is not in another task's table" '^t20\.shared: no value$' \
 tlctl key delete t20.shared >/dev/null
 
 t20_file "key create t20.a --fd" 'set t20.a "v 1"' "get t20.a"
-check_output "-j batch get: the value as a JSON string" \
-	'"command":"get t20\.a","key":"t20\.a","id":[0-9]+,"value":"v 1","initial":false\}' \
+check_output "-j batch get: the key an object, the value a string and hex" \
+	'"command":"get t20\.a","key":\{"id":[0-9]+,"name":"t20\.a"\},"value":"v 1","value_hex":"762031","initial":false\}' \
 	tlctl -j batch /tmp/t20.batch
 t20_file "key create t20.a --fd" 'set t20.a "\x00\xffA"' "get t20.a"
-check_output "-j batch get: binary values as hex" \
-	'"value_hex":"00ff41","initial":false\}' tlctl -j batch /tmp/t20.batch
+check_output "-j batch get: binary values in the same two members" \
+	'"value":"\\u0000\\udcffA","value_hex":"00ff41","initial":false\}' \
+	tlctl -j batch /tmp/t20.batch
+t20_file "key create t20.a --fd" 'set t20.a "caf\xc3\xa9"' "get t20.a"
+check_output "-j batch get: UTF-8 text stays text" \
+	'"value":"café","value_hex":"636166c3a9"' tlctl -j batch /tmp/t20.batch
 t20_file "key create t20.a --fd" "get t20.a"
 check_output "-j batch get of no value: null" \
-	'"value":null,"initial":false\}' tlctl -j batch /tmp/t20.batch
+	'"value":null,"value_hex":null,"initial":false\}' \
+	tlctl -j batch /tmp/t20.batch
 t20_file "key create t20.a --fd" "set t20.a 1" "clear"
 check_output "-j batch clear: the count" '"command":"clear","removed":1\}' \
 	tlctl -j batch /tmp/t20.batch
