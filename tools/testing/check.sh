@@ -360,6 +360,8 @@ if want native; then
 		json_roundtrip
 	step "tlctl's bash completion: objects, commands, options, keys, pids" \
 		"$top/tools/testing/completion.sh"
+	step "make install, a program built with its .pc, make clean: as a user (fresh clone)" \
+		"$top/tools/testing/install-test.sh" "$stock_kdir"
 fi
 
 if want style; then

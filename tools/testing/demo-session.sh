@@ -53,6 +53,17 @@ table show self
 # expunges it; k16 moves back to its home slot
 get k16
 table show self
+# Eight more values make ten: two thirds of 16 slots. The table doubles
+# to 32, and every entry moves to hash & 31 (resizes 1).
+set k1 one
+set k2 two
+set k4 four
+set k5 five
+set k6 six
+set k7 seven
+set k8 eight
+set k9 nine
+table show self
 EOS
 run cat /tmp/scenario
 run tlctl batch /tmp/scenario
@@ -108,6 +119,16 @@ t1=$(cut -d' ' -f1 /proc/uptime)
 run tlctl leaks
 echo "# swept $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s after the delete"
 run tlctl stats
+cat <<'EOT'
+# tables: tasks that have a table now (created and freed since the load)
+# entries: entries in all tables, stale: those whose key is dead
+# value bytes: the userspace values in memory (one shared by a parent
+#   and its children counts once; keys' initial values count)
+# keys: live keys, and dead ones whose entries are not all gone
+# expunged: stale entries a table removed as its task used it
+# resizes: slot arrays doubled; swept: stale entries the sweeper removed
+# uninherited: values a child did not get because child() gave none
+EOT
 kill $workers 2>/dev/null
 wait
 run rmmod tasklocal

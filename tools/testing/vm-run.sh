@@ -100,9 +100,24 @@ cd /test && sh /test/run.sh
 rc=$?
 echo "VM-SCRIPT-END"
 if [ -w $leak ]; then
-	# kmemleak reports only objects older than 5 s, found twice.
+	# kmemleak reports only objects older than 5 s, found twice. 6.1
+	# reports the slab caches ACPI makes at boot (acpi_os_create_cache(),
+	# a false positive later kernels do not have): such a report, with
+	# no frame of tasklocal's, is set aside in one line of its own.
 	sleep 6; echo scan >$leak; echo scan >$leak
-	cat $leak
+	awk 'function flush() {
+		if (rec == "")
+			return
+		if (rec ~ /acpi_os_create_cache/ && rec !~ /\[tasklocal/)
+			print "kmemleak: set aside: an ACPI boot-time slab cache"
+		else
+			print rec
+		rec = ""
+	}
+	/^unreferenced object/ { flush(); rec = $0; next }
+	rec != "" { rec = rec "\n" $0; next }
+	{ print }
+	END { flush() }' $leak
 fi
 echo "VM-EXIT-STATUS: $rc"
 sync

@@ -14,7 +14,9 @@ static void print_stats(const struct tasklocal_stats *st)
 	       (unsigned long long)st->tables_freed);
 	printf("entries      %llu (stale %llu)\n",
 	       (unsigned long long)st->entries, (unsigned long long)st->stale);
-	printf("value bytes  %llu\n", (unsigned long long)st->value_bytes);
+	/* not the sum of table list's: a shared value counts once here */
+	printf("value bytes  %llu (userspace values in memory, keys' initial values too)\n",
+	       (unsigned long long)st->value_bytes);
 	printf("keys         %llu (dead with entries left %llu)\n",
 	       (unsigned long long)st->keys, (unsigned long long)st->dead_keys);
 	printf("expunged     %llu\n", (unsigned long long)st->expunged);

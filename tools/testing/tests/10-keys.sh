@@ -28,7 +28,7 @@ check_output "-j key list reports the initial value's length" \
 check_output "-p key list is indented JSON" '^    "name": "t10\.a",$' \
 	tlctl -p key list
 check_output "-j key create is a JSON object" \
-	'^\{"id":[0-9]+,"name":"t10\.json","hash":[0-9]+,"inheritable":false\}$' \
+	'^\{"id":[0-9]+,"name":"t10\.json","hash":[0-9]+,"inheritable":false,"fd":null\}$' \
 	tlctl -j key create t10.json
 
 # Hashes follow ThreadLocal's sequence: each key's is the last one's
@@ -44,8 +44,8 @@ check_output "key show NAME shows that key alone" \
 	sh -c 'tlctl key show t10.init | tail -n +2; test $(tlctl key show t10.init | wc -l) = 2'
 check_output "key show ID shows the key of that id" \
 	"^ +$id  t10\\.json " tlctl key show "$id"
-check_output "-j key show NAME: a list of one key" \
-	'^\{"keys":\[\{"id":[0-9]+,"name":"t10\.a",[^]]*\}\]\}$' \
+check_output "-j key show NAME: a list of one key, as key list's" \
+	'^\[\{"id":[0-9]+,"name":"t10\.a",[^]]*\}\]$' \
 	tlctl -j key show t10.a
 check_fails_output "key show of no such key fails, on stderr" 1 \
 	"no key named 't10\\.nokey'" tlctl key show t10.nokey

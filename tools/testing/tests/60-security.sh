@@ -168,7 +168,7 @@ check_output "nobody reading another of its tasks sees the size, not the bytes" 
 	'  t60\.shared +[0-9]+ +[0-9]+ +[0-9]+  7 bytes \(hidden: the key.s mode\)$' \
 	t60_as 65534 tlctl table show $npid --values
 check_output "... and in JSON, hidden and without the value" \
-	'"name":"t60\.shared",[^}]*"hidden":true,"value_len":7\}' \
+	'"name":"t60\.shared",[^}]*"hidden":true,"value_len":7,"value":null,"value_hex":null\}' \
 	t60_as 65534 tlctl -j table show $npid --values
 kill $npid
 wait $npid 2>/dev/null
