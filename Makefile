@@ -12,6 +12,9 @@
 #   make bench       measure get/set cost, hook overhead and memory
 #   make stress      the race stress test alone in a stock-kernel VM, for
 #                    DURATION seconds (default 600), THREADS threads
+#   make deb         the Debian packages (tasklocal-dkms, tlctl,
+#                    libtasklocal0, libtasklocal-dev) in build/packages/,
+#                    from the committed files
 #   make deps        install the Debian packages the above need
 #
 # WERROR=1 makes warnings errors (make check sets it): a newer compiler
@@ -52,6 +55,13 @@ demo: deps
 bench: deps
 	tools/testing/bench/run.sh
 
+deb: deps
+	rm -rf build/packages/src build/packages/*.deb
+	mkdir -p build/packages/src
+	git archive HEAD | tar -x -C build/packages/src
+	cd build/packages/src && dpkg-buildpackage -us -uc -b
+	@ls build/packages/*.deb
+
 DURATION ?= 600
 THREADS ?= 64
 stress: deps
@@ -77,4 +87,4 @@ clean:
 	$(MAKE) -C tools/testing clean
 	rm -rf build
 
-.PHONY: all module tools deps check demo bench stress install clean
+.PHONY: all module tools deps check demo bench stress deb install clean

@@ -14,9 +14,9 @@
 #
 # Environment: KEEP_GOING=0 stops at the first failure (and runs the VM
 # stages one after the other); ONLY=a,b runs only the named stages
-# (build,native,stock,stock-rt,debug,debug-6.1,kcsan,rt,style; kunit is
-# another name for debug); LANES=1 runs the VM stages one after the
-# other instead of in two lanes side by side.
+# (build,native,stock,stock-rt,debug,debug-6.1,kcsan,rt,style,packages;
+# kunit is another name for debug); LANES=1 runs the VM stages one after
+# the other instead of in two lanes side by side.
 
 set -uo pipefail
 
@@ -370,10 +370,32 @@ if want style; then
 		"$top/tools/testing/checkpatch.sh"
 fi
 
+# The Debian packages: built, linted, the module built by DKMS for the
+# stock kernel and used with the packaged tools in its VM; after the
+# lanes (the test kernels are built then), DKMS for a 6.12 tree too.
+pkg_out=$top/build/packages
+if want packages; then
+	say "== Debian packages"
+	mkdir -p "$pkg_out"
+	"$top/tools/testing/deb-test.sh" build "$pkg_out" "$stock_kdir" \
+		>"$out/packages.log" 2>&1
+	count_tap packages "$out/packages.log"
+fi
+
 if ! in_lanes; then
 	"${lane1[@]}"
 	"${lane2[@]}"
 fi
 lanes_join
+
+if want packages; then
+	if kd=$("$top/tools/testing/kernel.sh" debug); then
+		"$top/tools/testing/deb-test.sh" dkms "$pkg_out" "$kd" \
+			>"$out/packages-dkms.log" 2>&1
+		count_tap packages "$out/packages-dkms.log"
+	else
+		fail "packages: the 6.12 debug tree for DKMS builds"
+	fi
+fi
 
 finish

@@ -11,7 +11,8 @@ packages=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.12 linux-source-6.1
 	linux-image-rt-amd64 linux-headers-rt-amd64
 	build-essential bc flex bison libelf-dev libssl-dev dwarves kmod
-	python3 perl xz-utils sparse bash-completion
+	python3 perl xz-utils sparse bash-completion git
+	dkms dh-dkms debhelper lintian fakeroot pkgconf
 	default-jdk-headless
 )
 

@@ -11,7 +11,12 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kdir=$1
-kver=$(make -s -C "$kdir" kernelrelease 2>/dev/null)
+# Debian's headers' kernelrelease is the upstream version: KVER of
+# /lib/modules/KVER/build is where modules go
+case $kdir in
+/lib/modules/*/build) kver=$(basename "$(dirname "$kdir")") ;;
+*) kver=$(make -s -C "$kdir" kernelrelease 2>/dev/null) ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/src
@@ -38,13 +43,12 @@ t "make (the module, for $kver) and make tools" \
 t "make install DESTDIR PREFIX=/usr" \
 	make -C "$src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr install
 for f in /lib/modules/$kver/updates/module/tasklocal.ko /usr/sbin/tlctl \
-	 /usr/lib/libtasklocal.a /usr/lib/libtasklocal.so.0.$version \
+	 /usr/lib/libtasklocal.a /usr/lib/libtasklocal.so.$version \
 	 /usr/lib/libtasklocal.so.0 /usr/lib/libtasklocal.so \
 	 /usr/include/tasklocal/tasklocal.h \
 	 /usr/include/tasklocal/linux/tasklocal.h \
 	 /usr/lib/pkgconfig/libtasklocal.pc /usr/share/man/man8/tlctl.8 \
 	 /usr/share/bash-completion/completions/tlctl; do
-	f=${f/0.$version/$version}
 	t "installs $f" test -e "$root$f"
 done
 t "nothing under include/linux/ (the kernel headers' own)" \
