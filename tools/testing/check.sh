@@ -366,7 +366,7 @@ fi
 
 if want style; then
 	say "== style"
-	step "checkpatch --strict: module, include, kunit, tools" \
+	step "checkpatch --strict (all C), kernel-doc -Wall (kernel side)" \
 		"$top/tools/testing/checkpatch.sh"
 fi
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# checkpatch --strict over the project's C sources and headers.
+# checkpatch --strict over the project's C sources and headers, and
+# kernel-doc -Wall over the kernel side's (module/, include/, kunit/).
 
 set -euo pipefail
 
@@ -14,7 +15,8 @@ if [ -z "$src" ]; then
 	trap 'rm -rf "$src"' EXIT
 	tar -C "$src" --strip-components=1 --wildcards -xf \
 		/usr/src/linux-source-6.12.tar.xz '*/scripts/checkpatch.pl' \
-		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+		'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch' \
+		'*/scripts/kernel-doc'
 fi
 cp=$src/scripts/checkpatch.pl
 [ -x "$cp" ] || { echo "Error: $cp not found (from linux-source-6.12: run make deps)" >&2; exit 1; }
@@ -37,4 +39,14 @@ for f in $files; do
 	fi
 done
 [ $status = 0 ] && echo "checkpatch: $(echo "$files" | wc -w) files clean"
+
+kdoc=$(echo "$files" | grep -E '^(module|include|kunit)/')
+# shellcheck disable=SC2086
+warnings=$("$src/scripts/kernel-doc" -none -Wall $kdoc 2>&1)
+if [ -n "$warnings" ]; then
+	echo "$warnings"
+	status=1
+else
+	echo "kernel-doc -Wall: $(echo "$kdoc" | wc -w) files without a warning"
+fi
 exit $status

@@ -361,6 +361,7 @@ struct tasklocal_slot {
  * @size: entries, stale included (out)
  * @threshold: size at which it grows (out)
  * @stale: stale entries (out)
+ * @reserved0: zero (in)
  * @expunged: stale entries expunged so far (out)
  * @resizes: times the slot array doubled (out)
  * @rehashes: full stale sweeps (out)
