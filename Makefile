@@ -15,6 +15,9 @@
 #   make deb         the Debian packages (tasklocal-dkms, tlctl,
 #                    libtasklocal0, libtasklocal-dev) in build/packages/,
 #                    from the committed files
+#   make docs        the documentation (docs/index.rst, with the API and
+#                    the ABI from the sources' kernel-doc comments) in
+#                    build/docs/, by Sphinx; warnings are errors
 #   make deps        install the Debian packages the above need
 #
 # WERROR=1 makes warnings errors (make check sets it): a newer compiler
@@ -55,6 +58,11 @@ demo: deps
 bench: deps
 	tools/testing/bench/run.sh
 
+docs: deps
+	TASKLOCAL_KERNEL_SRC=$$(tools/testing/kernel.sh --source debug) \
+		sphinx-build -W -q -b html docs build/docs
+	@echo "  DOCS    build/docs/index.html"
+
 deb: deps
 	rm -rf build/packages/src build/packages/*.deb
 	mkdir -p build/packages/src
@@ -87,4 +95,4 @@ clean:
 	$(MAKE) -C tools/testing clean
 	rm -rf build
 
-.PHONY: all module tools deps check demo bench stress deb install clean
+.PHONY: all module tools deps check demo bench stress docs deb install clean

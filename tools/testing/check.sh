@@ -368,6 +368,8 @@ if want style; then
 	say "== style"
 	step "checkpatch --strict (all C), kernel-doc -Wall (kernel side)" \
 		"$top/tools/testing/checkpatch.sh"
+	step "make docs: Sphinx and kernel-doc build docs/ without a warning" \
+		make -C "$top" -s docs
 fi
 
 # The Debian packages: built, linted, the module built by DKMS for the

@@ -12,7 +12,7 @@ packages=(
 	linux-image-rt-amd64 linux-headers-rt-amd64
 	build-essential bc flex bison libelf-dev libssl-dev dwarves kmod
 	python3 perl xz-utils sparse bash-completion git
-	dkms dh-dkms debhelper lintian fakeroot pkgconf
+	dkms dh-dkms debhelper lintian fakeroot pkgconf python3-sphinx
 	default-jdk-headless
 )
 
