@@ -15,6 +15,25 @@
 #include "../module/internal.h"
 #include "tasklocal_kunit.h"
 
+/* What @task, fake or not, holds for @key, and whether it holds anything. */
+void *tl_task_value(struct task_struct *task, struct tasklocal_key *key,
+		    bool *found)
+{
+	struct tlmap_entry *e = NULL;
+	struct tl_table *t;
+	void *value = NULL;
+
+	rcu_read_lock();
+	t = tl_table_find(task);
+	if (t)
+		e = tlmap_peek(&t->map, &key->mk);
+	if (e)
+		value = e->value;
+	rcu_read_unlock();
+	*found = e;
+	return value;
+}
+
 /* Make zeroed @task a fake task. */
 void tl_fake_task_init(struct task_struct *task)
 {

@@ -162,25 +162,6 @@ static void stress_step(struct stress_worker *w)
 	}
 }
 
-/* What @task holds for @key, and whether it holds anything. */
-static void *stress_task_value(struct task_struct *task,
-			       struct tasklocal_key *key, bool *found)
-{
-	struct tlmap_entry *e = NULL;
-	struct tl_table *t;
-	void *value = NULL;
-
-	rcu_read_lock();
-	t = tl_table_find(task);
-	if (t)
-		e = tlmap_peek(&t->map, &key->mk);
-	if (e)
-		value = e->value;
-	rcu_read_unlock();
-	*found = e;
-	return value;
-}
-
 /* Free the children that exited: their tables are released first. */
 static void stress_children_free(struct stress_worker *w)
 {
@@ -226,7 +207,7 @@ static void stress_fork(struct stress_worker *w)
 		void *want = stress_inherited(i) && w->model[i] ?
 			     VAL_CHILD(w->model[i]) : NULL;
 
-		v = stress_task_value(child, w->s->shared[i].key, &found);
+		v = tl_task_value(child, w->s->shared[i].key, &found);
 		if (found != !!want || v != want)
 			w->fork_wrong++;
 	}

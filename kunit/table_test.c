@@ -83,25 +83,6 @@ static int walk_gp_fn(struct tl_table *t, void *arg)
 	return 0;
 }
 
-/* What @task holds for @key; *@found says whether it holds any. */
-static void *task_value(struct task_struct *task, struct tasklocal_key *key,
-			bool *found)
-{
-	struct tlmap_entry *e = NULL;
-	struct tl_table *t;
-	void *value = NULL;
-
-	rcu_read_lock();
-	t = tl_table_find(task);
-	if (t)
-		e = tlmap_peek(&t->map, &key->mk);
-	if (e)
-		value = e->value;
-	rcu_read_unlock();
-	*found = e;
-	return value;
-}
-
 /* Fork a fake child of current: what it holds for @key. */
 static void *forked_value(struct kunit *test, struct task_struct *child,
 			  struct tasklocal_key *key, bool *found)
@@ -109,7 +90,7 @@ static void *forked_value(struct kunit *test, struct task_struct *child,
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_task_exit, child));
 	tl_fake_task_fork(child);
-	return task_value(child, key, found);
+	return tl_task_value(child, key, found);
 }
 
 /* In-kernel inheritance: a child gets child() of its parent's value. */
@@ -176,7 +157,7 @@ static void tasklocal_table_kernel_key_child_fails(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, failed + 1,
 			atomic64_read(&tl_stats.inherit_failed));
 	/* the other inheritable value is inherited all the same */
-	v = task_value(child, inh, &found);
+	v = tl_task_value(child, inh, &found);
 	KUNIT_EXPECT_TRUE(test, found);
 	KUNIT_EXPECT_PTR_EQ(test, (void *)108L, v);
 }
