@@ -13,7 +13,7 @@
 #   make stress      the race stress test alone in a stock-kernel VM, for
 #                    DURATION seconds (default 600), THREADS threads
 #   make deb         the Debian packages (tasklocal-dkms, tlctl,
-#                    libtasklocal0, libtasklocal-dev) in build/packages/,
+#                    libtasklocal1, libtasklocal-dev) in build/packages/,
 #                    from the committed files
 #   make docs        the documentation (docs/index.rst, with the API and
 #                    the ABI from the sources' kernel-doc comments) in

@@ -118,6 +118,30 @@ static void tasklocal_table_kernel_key_not_inherited(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, found);
 }
 
+/*
+ * A kernel thread, or a worker cloned from a user task (io_uring's, for
+ * one), never returns to userspace: on PREEMPT_RT the task work that
+ * publishes an inherited table would not run before its exit, and a
+ * tasklocal_key_destroy() would wait for it. Such children inherit
+ * nothing, on every kernel.
+ */
+static void tasklocal_table_kernel_threads_inherit_nothing(struct kunit *test)
+{
+	static const unsigned int flags[] = { PF_KTHREAD, PF_IO_WORKER };
+	struct tasklocal_key *inh = key_new(test, true);
+	struct task_struct *child;
+	unsigned int i;
+	bool found;
+
+	KUNIT_ASSERT_EQ(test, 0, tasklocal_set(inh, (void *)7L, GFP_KERNEL));
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		child = fake_task(test);
+		child->flags = flags[i];
+		forked_value(test, child, inh, &found);
+		KUNIT_EXPECT_FALSE_MSG(test, found, "flags %#x", flags[i]);
+	}
+}
+
 /* Inheritable needs a child() op. */
 static void tasklocal_table_kernel_key_inheritable_needs_child(struct kunit *test)
 {
@@ -407,6 +431,7 @@ static struct kunit_case tasklocal_table_cases[] = {
 	KUNIT_CASE(tasklocal_table_fork_sized_for_inherited),
 	KUNIT_CASE(tasklocal_table_kernel_key_inherited),
 	KUNIT_CASE(tasklocal_table_kernel_key_not_inherited),
+	KUNIT_CASE(tasklocal_table_kernel_threads_inherit_nothing),
 	KUNIT_CASE(tasklocal_table_kernel_key_inheritable_needs_child),
 	KUNIT_CASE(tasklocal_table_kernel_key_child_fails),
 	KUNIT_CASE(tasklocal_table_kernel_key_values_destroyed_apart),

@@ -13,6 +13,13 @@
 #include <linux/string.h>
 #include <uapi/linux/magic.h>
 
+/* 6.4 marks the kernel threads cloned from user tasks PF_USER_WORKER. */
+#ifdef PF_USER_WORKER
+#define TL_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define TL_PF_USER_WORKER	0
+#endif
+
 /* 6.12 made struct fd opaque, with fd_file() to read it. */
 #ifndef fd_file
 #define fd_file(f) ((f).file)

@@ -97,7 +97,10 @@ static int tl_key_info_copy(void __user *ukeys, u32 usize,
 	return 0;
 }
 
-/* @usize: the caller's structure's size, 40 for a caller of 0.5 */
+/*
+ * @usize: the caller's structure's size: 40 for a caller of 0.5, whose
+ * elements are 96 bytes; none between that and this ABI's 48.
+ */
 static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 {
 	struct tasklocal_key_info *info = NULL;
@@ -105,8 +108,11 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 	u32 isize = kl->info_size;
 	long err = 0;
 
-	if (usize < sizeof(*kl))
+	if (usize < sizeof(*kl)) {
+		if (usize != TASKLOCAL_KEY_LIST_SIZE_VER0)
+			return -EINVAL;
 		isize = TASKLOCAL_KEY_INFO_SIZE_VER0;
+	}
 	if (kl->reserved || kl->reserved1 ||
 	    isize < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
 	    isize > TASKLOCAL_KEY_INFO_SIZE_MAX || isize % 8)
@@ -118,7 +124,6 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 	}
 	kl->count = tl_keys_list(info, room, kl->start_id, &kl->next_id,
 				 &kl->total);
-	kl->info_size = min_t(u32, isize, sizeof(*info));
 	err = tl_key_info_copy(u64_to_user_ptr(kl->keys), isize, info,
 			       kl->count);
 	kvfree(info);

@@ -17,7 +17,11 @@
  * disable bottom halves, a sleeping lock on RT): the child's own task
  * work publishes its filled table, before the child's first user
  * instruction. Until then the child is seen with no table; a child that
- * never gets there (it exits first, or is a kernel thread) frees it.
+ * never gets there (it exits first) frees it. A kernel thread, or a
+ * worker cloned from a user task (io_uring's, vhost's), never gets there
+ * while it lives: it inherits nothing, on every kernel, so that no
+ * unpublished table is held for as long as it runs (a key's destroy
+ * would wait for it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +33,7 @@
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /* Kits whose refill work is queued: unload waits for them. */
@@ -360,6 +365,8 @@ void tl_table_task_fork(struct task_struct *parent, struct task_struct *child)
 	bool inherited;
 	unsigned int n;
 
+	if (child->flags & (PF_KTHREAD | PF_IO_WORKER | TL_PF_USER_WORKER))
+		return;
 	rcu_read_lock();
 	pt = tl_table_find(parent);
 	if (!pt || !READ_ONCE(pt->inherit))

@@ -13,6 +13,7 @@
 #include <linux/notifier.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 #include <linux/xarray.h>
 
@@ -77,8 +78,10 @@ void tl_key_death_unregister(struct notifier_block *nb)
 void tl_key_kill(struct tasklocal_key *key)
 {
 	/* the first kill's time: a later one finds it set */
-	atomic64_cmpxchg(&key->death_time, 0, ktime_get_boottime_ns());
-	WRITE_ONCE(key->mk.dead, true);
+	if (!atomic64_read(&key->death_time))
+		atomic64_cmpxchg(&key->death_time, 0, ktime_get_boottime_ns());
+	/* orders the time before the flag, for tl_key_info() */
+	smp_store_release(&key->mk.dead, true);
 	if (!test_and_set_bit(TL_KEY_DEATH_ANNOUNCED, &key->state))
 		atomic_notifier_call_chain(&tl_key_deaths, 0, key);
 }
@@ -189,9 +192,13 @@ static void tl_key_info(struct tasklocal_key *key,
 	info->hash = key->mk.hash;
 	info->entries = kref_read(&key->weak) - (dead ? 0 : 1);
 	if (dead) {
+		u64 t;
+
 		info->flags |= TASKLOCAL_KEY_DEAD;
-		smp_rmb();	/* pairs with tl_key_kill()'s cmpxchg */
-		info->death_time = atomic64_read(&key->death_time);
+		smp_rmb();	/* pairs with tl_key_kill()'s store release */
+		t = atomic64_read(&key->death_time);
+		/* in the caller's time namespace; never 0, "alive" */
+		info->death_time = max_t(s64, 1, timens_add_boottime_ns(t));
 	}
 	if (key->owner)
 		key->owner->info(key, info);

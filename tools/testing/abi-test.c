@@ -370,15 +370,25 @@ static void test_key_list_sizes(void)
 	memcpy(&id1, buf + v0, 8);
 	tap(!err && id1 == key_nv.id && filled == v0 &&
 	    all_bytes(buf + 2 * v0, 64, 0x5a),
-	    "KEY_LIST with info_size 96 fills 96-byte elements, says 96");
+	    "KEY_LIST with info_size 96 fills 96-byte elements, leaves info_size 96");
 	err = key_list_into(buf, sizeof(buf), sizeof(struct tasklocal_key_list),
 			    k + 16, &filled);
 	memcpy(&id1, buf + k + 16, 8);
-	tap(!err && id1 == key_nv.id && filled == k &&
+	tap(!err && id1 == key_nv.id && filled == k + 16 &&
 	    all_bytes(buf + k, 16, 0) && all_bytes(buf + 2 * k + 16, 16, 0) &&
 	    all_bytes(buf + 2 * (k + 16), 64, 0x5a),
-	    "KEY_LIST with larger elements fills %zu bytes of each, zeroes the rest, says %u",
+	    "KEY_LIST with larger elements fills %zu bytes of each, zeroes the rest, leaves info_size %u (paging with it stays right)",
 	    k, filled);
+	for (i = TASKLOCAL_KEY_LIST_SIZE_VER0 + 1;
+	     i < sizeof(struct tasklocal_key_list); i++) {
+		err = key_list_into(buf, sizeof(buf), i, k, &filled);
+		if (err != EINVAL)
+			break;
+	}
+	tap(i == sizeof(struct tasklocal_key_list),
+	    "KEY_LIST with a structure of 41 to 47 bytes: EINVAL");
+	if (i != sizeof(struct tasklocal_key_list))
+		diag("%u bytes: %s", i, errname(err));
 	for (i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
 		struct tasklocal_key_list kl;
 
@@ -483,7 +493,7 @@ static void test_key_list(void)
 	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
 	tap(!err && kl.count == 1 && info[0].id == key_v.id &&
 	    kl.next_id > key_v.id && info[0].mode == TASKLOCAL_PERM_DEFAULT &&
-	    !info[0].death_time && kl.info_size == sizeof(info[0]),
+	    !info[0].death_time,
 	    "KEY_LIST pages: one key from start_id, next_id after it, default mode, no death_time");
 	snap_take(&before);
 	tap(!before.keys_err && before.nr_keys == kl.total,

@@ -76,10 +76,10 @@ build_packages() {
 		(cd "$out/src" && dpkg-buildpackage -us -uc -b)
 }
 
-t "dpkg-buildpackage builds tasklocal-dkms, tlctl, libtasklocal0, libtasklocal-dev" \
+t "dpkg-buildpackage builds tasklocal-dkms, tlctl, libtasklocal1, libtasklocal-dev" \
 	build_packages
 for p in tasklocal-dkms_${version}_all tlctl_${version}_amd64 \
-	 libtasklocal0_${version}_amd64 libtasklocal-dev_${version}_amd64; do
+	 libtasklocal1_${version}_amd64 libtasklocal-dev_${version}_amd64; do
 	t "lintian: ${p%%_*} has no error or warning" \
 		lintian --fail-on error,warning --pedantic -I "$out/$p.deb"
 done
@@ -129,7 +129,7 @@ check_output "the packaged tlctl says the versions: $version, module $version" \
 check "the packaged tlctl creates a key" /usr/sbin/tlctl key create deb.k
 check_output "... runs a command with a value set" '"x"' \\
 	/usr/sbin/tlctl run --set deb.k=x -- /usr/sbin/tlctl table show self --values
-check_output "a program linked with the packaged libtasklocal.so.0 asks the module" \\
+check_output "a program linked with the packaged libtasklocal.so.1 asks the module" \\
 	'^libtasklocal $version, module API 0\\.' /usr/bin/libcheck
 check "... and the key is deleted" /usr/sbin/tlctl key delete deb.k
 check "rmmod" rmmod tasklocal
@@ -138,7 +138,7 @@ vm() {
 	"$top/tools/testing/vm-run.sh" -k "/boot/vmlinuz-$kver" -l "$out/console.log" \
 		-a "$out/dkms/tasklocal/$version/$kver/x86_64/module/tasklocal.ko:/lib/tasklocal.ko" \
 		-a "$out/root/usr/sbin/tlctl:/usr/sbin/tlctl" \
-		-a "$lib/libtasklocal.so.$version:/lib/x86_64-linux-gnu/libtasklocal.so.0" \
+		-a "$lib/libtasklocal.so.1.$version:/lib/x86_64-linux-gnu/libtasklocal.so.1" \
 		-a "$(readlink -f /lib/x86_64-linux-gnu/libc.so.6):/lib/x86_64-linux-gnu/libc.so.6" \
 		-a "$(readlink -f /lib64/ld-linux-x86-64.so.2):/lib64/ld-linux-x86-64.so.2" \
 		-a "$out/libcheck:/usr/bin/libcheck" \

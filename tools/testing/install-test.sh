@@ -43,8 +43,8 @@ t "make (the module, for $kver) and make tools" \
 t "make install DESTDIR PREFIX=/usr" \
 	make -C "$src" KDIR="$kdir" DESTDIR="$root" PREFIX=/usr install
 for f in /lib/modules/$kver/updates/module/tasklocal.ko /usr/sbin/tlctl \
-	 /usr/lib/libtasklocal.a /usr/lib/libtasklocal.so.$version \
-	 /usr/lib/libtasklocal.so.0 /usr/lib/libtasklocal.so \
+	 /usr/lib/libtasklocal.a /usr/lib/libtasklocal.so.1.$version \
+	 /usr/lib/libtasklocal.so.1 /usr/lib/libtasklocal.so \
 	 /usr/include/tasklocal/tasklocal.h \
 	 /usr/include/tasklocal/linux/tasklocal.h \
 	 /usr/lib/pkgconfig/libtasklocal.pc /usr/share/man/man8/tlctl.8 \

@@ -389,9 +389,19 @@ static int key_show_one(int fd, const char *arg)
 		err = tl_key_find_id(fd, id, &k);
 		if (err == -ENOENT)
 			return fail(EXIT_FAILURE_, "no key with id %llu", id);
+		if (err)
+			return fail(EXIT_FAILURE_, "cannot list keys: %s",
+				    tl_strerror(err));
+		if (key_owner >= 0 && k.uid != key_owner)
+			return fail(EXIT_FAILURE_,
+				    "key %llu belongs to uid %u, not to uid %lld",
+				    id, k.uid, key_owner);
+	} else if (err) {
+		/* says why not; or finds the key, created meanwhile */
+		err = resolve_key(fd, arg, &k);
+		if (err)
+			return err;
 	}
-	if (err)
-		return resolve_key(fd, arg, &k);
 	if (json_output) {
 		json_open_array("keys");
 		json_key(&k);

@@ -212,6 +212,18 @@ static bool dead_with_entries(const struct tasklocal_key_info *k)
 	return (k->flags & TASKLOCAL_KEY_DEAD) && k->entries;
 }
 
+/* Dead kernel keys with entries left: --reclaim leaves those. */
+static bool kernel_leaks(const struct tasklocal_key_info *keys, size_t nk)
+{
+	size_t i;
+
+	for (i = 0; i < nk; i++)
+		if (dead_with_entries(&keys[i]) &&
+		    keys[i].flags & TASKLOCAL_KEY_KERNEL)
+			return true;
+	return false;
+}
+
 /*
  * Clear the stale entries of every task reported, dead key by dead key
  * (kernel keys' entries are the kernel's to expunge). A task that exited,
@@ -297,6 +309,8 @@ static int report(int fd, const struct tasklocal_task_info *tasks, size_t nt,
 	if (reclaiming && (sum.tasks || sum.dead_keys)) {
 		if (reclaim_stale(fd, tasks, nt, keys, nk))
 			ret = EXIT_LEAKS_TROUBLE;
+		else if (kernel_leaks(keys, nk))
+			ret = EXIT_LEAKS_FOUND;	/* not ours to clear */
 	} else if (sum.tasks || sum.dead_keys) {
 		ret = EXIT_LEAKS_FOUND;
 	}
@@ -328,7 +342,8 @@ int do_leaks(int argc, char **argv)
 		       "many went.\n"
 		       "\n"
 		       "Exit status, as diff's: 0 if there are none, 1 if there are some\n"
-		       "(with --reclaim: 0 once they are cleared), 2 on trouble.\n", prog);
+		       "(with --reclaim: 0 once they are cleared; 1 if some are kernel\n"
+		       "keys', which only kernel code may clear), 2 on trouble.\n", prog);
 		return EXIT_OK;
 	}
 	if (argc == 1 && is_option(argv[0], "--reclaim"))

@@ -173,8 +173,9 @@ struct tasklocal_key_delete {
  * @mode: TASKLOCAL_PERM_*: what others than its owner may do with it (0
  *	for kernel keys)
  * @name: its name, NUL-padded; empty for an anonymous key
- * @death_time: when it died, in nanoseconds of CLOCK_BOOTTIME; 0 while it
- *	lives (since 0.6: see &struct tasklocal_key_list.info_size)
+ * @death_time: when it died, in nanoseconds of the caller's CLOCK_BOOTTIME
+ *	(that of its time namespace); 0 while it lives (since 0.6: see
+ *	&struct tasklocal_key_list.info_size)
  */
 struct tasklocal_key_info {
 	__u64 id;
@@ -195,7 +196,8 @@ struct tasklocal_key_info {
 
 /**
  * struct tasklocal_key_list - TASKLOCAL_IOC_KEY_LIST
- * @keys: user pointer to an array of struct tasklocal_key_info (in)
+ * @keys: user pointer to an array of @count elements of @info_size bytes
+ *	each, struct tasklocal_key_info (in)
  * @count: room in @keys (in); keys filled in (out)
  * @total: keys there are, live and dead with entries left (out)
  * @start_id: list keys with an id >= this (in)
@@ -203,13 +205,19 @@ struct tasklocal_key_info {
  * @reserved: zero (in)
  * @info_size: the size of one element of @keys: a multiple of 8 from
  *	TASKLOCAL_KEY_INFO_SIZE_VER0 to TASKLOCAL_KEY_INFO_SIZE_MAX, most
- *	often sizeof(struct tasklocal_key_info) (in); the bytes of each
- *	element the module filled in, the rest of it zeroed (out). Since
- *	0.6; a caller of 0.5 (a structure of TASKLOCAL_KEY_LIST_SIZE_VER0
- *	bytes) gets elements of TASKLOCAL_KEY_INFO_SIZE_VER0.
+ *	often sizeof(struct tasklocal_key_info) (in, and left as it is).
+ *	Each element gets this ABI's structure, cut to @info_size or with
+ *	zeroes after it. Since 0.6: 0 is EINVAL (a caller built against
+ *	this header says its size); a caller of 0.5, whose structure is
+ *	TASKLOCAL_KEY_LIST_SIZE_VER0 bytes, gets elements of
+ *	TASKLOCAL_KEY_INFO_SIZE_VER0. A module before 0.6 answers E2BIG to
+ *	a non-zero @info_size (copy_struct_from_user() of a larger
+ *	structure): a caller may then ask again with 0 and 96-byte elements.
  * @reserved1: zero (in)
  *
- * Errors: EINVAL (@info_size, reserved fields), EFAULT, ENOMEM.
+ * Errors: EINVAL (@info_size, reserved fields, a structure between 40
+ * and 48 bytes), EFAULT (@keys may then be written in part, @count not),
+ * ENOMEM.
  */
 struct tasklocal_key_list {
 	__u64 keys;
