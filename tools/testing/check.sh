@@ -97,7 +97,8 @@ stage() {
 	local dir=$1
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/include" "$dir/"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/kunit" \
+		"$top/include" "$dir/"
 }
 
 kbuild() {

@@ -12,7 +12,8 @@ build=$top/build/demo
 
 rm -rf "$build"
 mkdir -p "$build"
-cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/include" "$build/"
+cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/kunit" "$top/include" \
+	"$build/"
 echo "  DEMO    building tasklocal.ko for $kver and tlctl"
 make -s -C "/lib/modules/$kver/build" M="$build" modules >"$build/build.log" 2>&1 ||
 	{ cat "$build/build.log"; exit 1; }

@@ -43,8 +43,8 @@ if [ -z "$kernel" ]; then
 	if [ -z "$ko" ]; then
 		rm -rf "$out/mod"
 		mkdir -p "$out/mod"
-		cp -r "$top/Kbuild" "$top/module" "$top/kunit" "$top/include" \
-			"$out/mod/"
+		cp -r "$top/Kbuild" "$top/VERSION" "$top/module" \
+			"$top/kunit" "$top/include" "$out/mod/"
 		make -C "/lib/modules/$kver/build" M="$out/mod" W=1 \
 			KCFLAGS=-Werror modules >"$out/build.log" 2>&1 ||
 			{ tail -n 25 "$out/build.log"; exit 1; }

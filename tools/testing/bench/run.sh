@@ -73,7 +73,7 @@ mkdir -p "$out/kbuild/bench" "$out/cg"
 # benchmark module beside it, under a top Kbuild that also descends into
 # bench/: one modpost run sees both modules.
 say STAGE "sources for $kver in build/bench/kbuild"
-(cd "$top" && git ls-files -co --exclude-standard -- Kbuild module include kunit |
+(cd "$top" && git ls-files -co --exclude-standard -- Kbuild VERSION module include kunit |
 	while read -r f; do [ -e "$f" ] && echo "$f"; done |
 	cpio -pdm --quiet "$out/kbuild")
 cp "$here/Kbuild" "$here/tasklocal_bench.c" "$out/kbuild/bench/"
