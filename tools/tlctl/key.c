@@ -179,14 +179,20 @@ int key_create(int fd, int argc, char **argv, bool in_batch,
 	return EXIT_OK;
 }
 
+/* The live key named @name, owned by key_owner if -o was given: 0 or -errno. */
+static int find_named(int fd, const char *name, struct tasklocal_key_info *info)
+{
+	return key_owner < 0 ? tl_key_find(fd, name, info) :
+	       tl_key_find_owned(fd, name, key_owner, info);
+}
+
 /*
  * The live key named @name (owned by key_owner, if -o was given): 0, or an
  * exit status after saying why not.
  */
 int resolve_key(int fd, const char *name, struct tasklocal_key_info *info)
 {
-	int err = key_owner < 0 ? tl_key_find(fd, name, info) :
-		  tl_key_find_owned(fd, name, key_owner, info);
+	int err = find_named(fd, name, info);
 
 	if (err == -EPERM)
 		return fail(EXIT_FAILURE_,
@@ -235,8 +241,7 @@ int key_delete(int fd, const char *arg)
 	char name[TASKLOCAL_NAME_MAX];
 	int err;
 
-	err = key_owner < 0 ? tl_key_find(fd, arg, &k) :
-	      tl_key_find_owned(fd, arg, key_owner, &k);
+	err = find_named(fd, arg, &k);
 	if (err == -ENOENT && !parse_u64(arg, &id)) {
 		if (tl_key_find_id(fd, id, &k)) {
 			memset(&k, 0, sizeof(k));
@@ -383,8 +388,7 @@ static int key_show_one(int fd, const char *arg)
 	unsigned long long id;
 	int err;
 
-	err = key_owner < 0 ? tl_key_find(fd, arg, &k) :
-	      tl_key_find_owned(fd, arg, key_owner, &k);
+	err = find_named(fd, arg, &k);
 	if (err == -ENOENT && !parse_u64(arg, &id)) {
 		err = tl_key_find_id(fd, id, &k);
 		if (err == -ENOENT)
