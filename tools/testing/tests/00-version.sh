@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The version/features query.
+# tests: tool
 
 check_output "tlctl version reports the API" '^tasklocal API 0\.[0-9]+' \
 	tlctl version

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Keys: tlctl key create, delete, list, as root. Key names start with
 # "t10." and every key made here is deleted again.
+# tests: tool
 
 check_output "key create prints the new key's id and hash" \
 	'^key t10\.a: id [0-9]+, hash 0x[0-9a-f]{8}$' \

@@ -2,6 +2,7 @@
 # Values: set, get, remove, clear in a task's own table, driven through
 # tlctl batch (one task for the whole script). Keys start with "t20.";
 # most are fd-owned and die with their batch.
+# tests: tool
 
 # t20_file LINE...: write the lines to /tmp/t20.batch
 t20_file() {

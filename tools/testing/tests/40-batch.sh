@@ -2,6 +2,7 @@
 # tlctl batch: its grammar, echo, comments, stopping at the first failure
 # (with the line number) or going on, input from a file or stdin, JSON.
 # Keys start with "t40.".
+# tests: tool
 
 cat >/tmp/t40.batch <<'EOF'
 # a scenario, as in the ThreadLocalMap diagrams

@@ -2,6 +2,7 @@
 # tlctl run: values set in tlctl's own table are still there after it
 # execs the command (the table belongs to the task), and inheritable ones
 # reach the command's children. Keys start with "t70.".
+# tests: tool
 
 tlctl key create t70.a >/dev/null
 tlctl key create t70.b >/dev/null
