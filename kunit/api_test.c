@@ -172,6 +172,34 @@ static void tasklocal_api_set_dead_key_fails(struct kunit *test)
 }
 
 /*
+ * STATS and KEY_LIST count keys with counters, not by walking them: a key
+ * destroyed (tasklocal_key_destroy() announces no death: nothing is left
+ * to sweep) or killed leaves them exact.
+ */
+static void tasklocal_api_key_counts_stay_exact(struct kunit *test)
+{
+	u64 alive0, dead0, alive, dead;
+	struct tasklocal_key *key;
+
+	tl_keys_count(&alive0, &dead0);
+	key = tasklocal_key_create(NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(key));
+	tl_keys_count(&alive, &dead);
+	KUNIT_EXPECT_EQ(test, alive, alive0 + 1);
+	KUNIT_EXPECT_EQ(test, dead, dead0);
+	tasklocal_key_destroy(key);
+	tl_keys_count(&alive, &dead);
+	KUNIT_EXPECT_EQ(test, alive, alive0);
+	KUNIT_EXPECT_EQ(test, dead, dead0);
+
+	key = key_new(test, NULL, NULL);
+	tl_key_kill(key);	/* dead, not yet freed: destroyed at the end */
+	tl_keys_count(&alive, &dead);
+	KUNIT_EXPECT_EQ(test, alive, alive0);
+	KUNIT_EXPECT_EQ(test, dead, dead0 + 1);
+}
+
+/*
  * Task work queued by a kthread on itself runs in do_exit() after the
  * exit hook: a set from there must be refused, creating no table.
  */
@@ -641,6 +669,7 @@ static struct kunit_case tasklocal_api_cases[] = {
 	KUNIT_CASE(tasklocal_api_destroy_once_on_replace),
 	KUNIT_CASE(tasklocal_api_destroy_once_on_expunge),
 	KUNIT_CASE(tasklocal_api_set_dead_key_fails),
+	KUNIT_CASE(tasklocal_api_key_counts_stay_exact),
 	KUNIT_CASE(tasklocal_api_exit_hook_frees_table),
 	KUNIT_CASE(tasklocal_api_key_destroy_removes_everywhere),
 	KUNIT_CASE(tasklocal_api_sweeper_frees_idle_values),

@@ -25,6 +25,7 @@ static_assert(sizeof(struct tasklocal_key_info) == 104);	/* 96 up to 0.5 */
 static_assert(offsetof(struct tasklocal_key_info, death_time) ==
 	      TASKLOCAL_KEY_INFO_SIZE_VER0);
 static_assert(sizeof(struct tasklocal_key_list) == 48);	/* 40 up to 0.5 */
+static_assert(sizeof(struct tasklocal_key_find) == 88);
 static_assert(sizeof(struct tasklocal_value) == 32);
 static_assert(sizeof(struct tasklocal_clear) == 24);	/* 8 up to API 0.4 */
 static_assert(sizeof(struct tasklocal_slot) == 104);
@@ -47,7 +48,8 @@ static long tl_ioc_version(struct tasklocal_version *v)
 	v->features = TASKLOCAL_FEATURE_EXIT_HOOK | TASKLOCAL_FEATURE_INHERIT |
 		      TASKLOCAL_FEATURE_PIDFD | TASKLOCAL_FEATURE_KEY_MODE |
 		      TASKLOCAL_FEATURE_SECURE_EXEC | TASKLOCAL_FEATURE_SWEEP |
-		      TASKLOCAL_FEATURE_CLEAR_TASK | TASKLOCAL_FEATURE_DEATH_TIME;
+		      TASKLOCAL_FEATURE_CLEAR_TASK | TASKLOCAL_FEATURE_DEATH_TIME |
+		      TASKLOCAL_FEATURE_KEY_FIND;
 	v->max_value_size = READ_ONCE(tl_max_value_size);
 	v->max_entries = READ_ONCE(tl_max_entries);
 	v->max_user_keys = READ_ONCE(tl_max_user_keys);
@@ -97,6 +99,13 @@ static int tl_key_info_copy(void __user *ukeys, u32 usize,
 	return 0;
 }
 
+/* An element size of KEY_LIST or KEY_FIND: see struct tasklocal_key_list */
+static bool tl_key_info_size_valid(u32 isize)
+{
+	return isize >= TASKLOCAL_KEY_INFO_SIZE_VER0 &&
+	       isize <= TASKLOCAL_KEY_INFO_SIZE_MAX && !(isize % 8);
+}
+
 /*
  * @usize: the caller's structure's size: 40 for a caller of 0.5, whose
  * elements are 96 bytes; none between that and this ABI's 48.
@@ -113,9 +122,7 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 			return -EINVAL;
 		isize = TASKLOCAL_KEY_INFO_SIZE_VER0;
 	}
-	if (kl->reserved || kl->reserved1 ||
-	    isize < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
-	    isize > TASKLOCAL_KEY_INFO_SIZE_MAX || isize % 8)
+	if (kl->reserved || kl->reserved1 || !tl_key_info_size_valid(isize))
 		return -EINVAL;
 	if (room) {
 		info = kvcalloc(room, sizeof(*info), GFP_KERNEL);
@@ -128,6 +135,20 @@ static long tl_ioc_key_list(struct tasklocal_key_list *kl, size_t usize)
 			       kl->count);
 	kvfree(info);
 	return err;
+}
+
+static long tl_ioc_key_find(struct tasklocal_key_find *kf)
+{
+	struct tasklocal_key_info info;
+	long err;
+
+	if (kf->flags || kf->reserved || !tl_key_info_size_valid(kf->info_size))
+		return -EINVAL;
+	err = tl_ukey_find((const char *)kf->name, &info);
+	if (err)
+		return err;
+	return tl_key_info_copy(u64_to_user_ptr(kf->info), kf->info_size,
+				&info, 1);
 }
 
 static long tl_ioc_value(unsigned int nr, struct tasklocal_value *uv,
@@ -190,6 +211,7 @@ union tl_ioc_arg {
 	struct tasklocal_key_create key_create;
 	struct tasklocal_key_delete key_delete;
 	struct tasklocal_key_list key_list;
+	struct tasklocal_key_find key_find;
 	struct tasklocal_value value;
 	struct tasklocal_clear clear;
 	struct tasklocal_table_dump dump;
@@ -208,6 +230,7 @@ static unsigned int tl_ioc_lookup(unsigned int cmd)
 	static const unsigned int cmds[] = {
 		TASKLOCAL_IOC_VERSION, TASKLOCAL_IOC_KEY_CREATE,
 		TASKLOCAL_IOC_KEY_DELETE, TASKLOCAL_IOC_KEY_LIST,
+		TASKLOCAL_IOC_KEY_FIND,
 		TASKLOCAL_IOC_SET, TASKLOCAL_IOC_GET, TASKLOCAL_IOC_REMOVE,
 		TASKLOCAL_IOC_CLEAR, TASKLOCAL_IOC_TABLE_DUMP,
 		TASKLOCAL_IOC_TABLE_LIST, TASKLOCAL_IOC_STATS,
@@ -296,6 +319,9 @@ static long tl_dev_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_KEY_LIST):
 		ret = tl_ioc_key_list(&a.key_list, usize);
+		break;
+	case _IOC_NR(TASKLOCAL_IOC_KEY_FIND):
+		ret = tl_ioc_key_find(&a.key_find);
 		break;
 	case _IOC_NR(TASKLOCAL_IOC_CLEAR):
 		/* API 0.4's structure has no room for a target or a key */

@@ -48,13 +48,18 @@ struct tasklocal_key {
 	u32 id;
 	bool user;			/* a struct tl_ukey: made by userspace */
 	bool inherit;			/* children get a copy of its values */
-	unsigned long state;		/* TL_KEY_DEATH_ANNOUNCED */
+	unsigned long state;		/* TL_KEY_* bits */
 	atomic64_t death_time;		/* CLOCK_BOOTTIME ns, 0 alive */
 	struct rcu_head rcu;
 };
 
-/* struct tasklocal_key's state bits */
+/*
+ * struct tasklocal_key's state bits. A death is counted once, always;
+ * it is announced (to the sweeper) once, unless tasklocal_key_destroy()
+ * set that bit first: it removes the entries itself.
+ */
 #define TL_KEY_DEATH_ANNOUNCED	0
+#define TL_KEY_DEATH_COUNTED	1
 
 /*
  * A value set from userspace: immutable bytes, shared by reference (the
@@ -72,6 +77,7 @@ struct tl_value {
 struct tl_ukey {
 	struct tasklocal_key key;	/* first: freed through it */
 	struct list_head node;		/* in tl_ukeys while alive */
+	struct rhash_head name_node;	/* in tl_ukey_names while alive */
 	kuid_t uid;			/* owner */
 	u32 flags;			/* TASKLOCAL_KEY_INHERIT, _FD, _MODE */
 	u32 mode;			/* TASKLOCAL_PERM_*: others' rights */
@@ -123,6 +129,7 @@ void tl_key_death_unregister(struct notifier_block *nb);
 struct tasklocal_key *tl_key_find_rcu(u64 id);
 struct tasklocal_key *tl_key_get_by_id(u64 id);
 void tl_keys_count(u64 *alive, u64 *dead);
+void tl_key_info(struct tasklocal_key *key, struct tasklocal_key_info *info);
 u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
 		 u64 *next_id, u32 *total);
 
@@ -143,8 +150,10 @@ void tl_value_put(struct tl_value *v);
 int tl_ukey_create(struct tasklocal_key_create *kc,
 		   struct tasklocal_key_create __user *reply);
 int tl_ukey_delete(u64 id);
+int tl_ukey_find(const char *name, struct tasklocal_key_info *info);
 struct tl_ukey *tl_ukey_get(u64 id);
 bool tl_ukey_may(struct tl_ukey *uk, u32 perm);
+int tl_ukeys_init(void);
 void tl_ukeys_exit(void);
 
 /* uvalue.c: the caller's own table, from userspace */

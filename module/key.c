@@ -29,6 +29,9 @@ static atomic_t tl_next_hash = ATOMIC_INIT(0);
  */
 static DEFINE_XARRAY_ALLOC1(tl_keys);
 static u32 tl_keys_next_id;
+/* counted, not walked, for KEY_LIST and STATS: in tl_keys, and dead */
+static atomic_long_t tl_keys_listed = ATOMIC_LONG_INIT(0);
+static atomic_long_t tl_keys_dead = ATOMIC_LONG_INIT(0);
 
 /* Keys stay listed (by id) until freed: dead keys with entries left. */
 static void tl_key_weak_release(struct kref *weak)
@@ -37,6 +40,10 @@ static void tl_key_weak_release(struct kref *weak)
 						 weak);
 
 	xa_erase(&tl_keys, key->id);
+	atomic_long_dec(&tl_keys_listed);
+	/* its strong release killed it, before the last weak put */
+	if (!WARN_ON_ONCE(!test_bit(TL_KEY_DEATH_COUNTED, &key->state)))
+		atomic_long_dec(&tl_keys_dead);
 	if (key->owner)
 		key->owner->freed(key);
 	kfree_rcu(key, rcu);
@@ -82,6 +89,8 @@ void tl_key_kill(struct tasklocal_key *key)
 		atomic64_cmpxchg(&key->death_time, 0, ktime_get_boottime_ns());
 	/* orders the time before the flag, for tl_key_info() */
 	smp_store_release(&key->mk.dead, true);
+	if (!test_and_set_bit(TL_KEY_DEATH_COUNTED, &key->state))
+		atomic_long_inc(&tl_keys_dead);
 	if (!test_and_set_bit(TL_KEY_DEATH_ANNOUNCED, &key->state))
 		atomic_notifier_call_chain(&tl_key_deaths, 0, key);
 }
@@ -124,7 +133,7 @@ EXPORT_SYMBOL_IF_KUNIT(tl_key_alloc);
  * (ThreadLocal.nextHashCode(): a counter advanced by 0x61c88647), so that
  * consecutive keys spread evenly over a table.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -ENOSPC (every id is taken).
  */
 int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 		void *data)
@@ -137,9 +146,16 @@ int tl_key_init(struct tasklocal_key *key, const struct tasklocal_key_ops *ops,
 	key->data = data;
 	/* complete before it is published: a SET by id may find it at once */
 	key->mk.hash = atomic_fetch_add(TLMAP_HASH_INCREMENT, &tl_next_hash);
+	/* counted first: a KEY_LIST's total is never below what it lists */
+	atomic_long_inc(&tl_keys_listed);
 	err = xa_alloc_cyclic(&tl_keys, &key->id, key, xa_limit_31b,
 			      &tl_keys_next_id, GFP_KERNEL_ACCOUNT);
-	return err < 0 ? err : 0;
+	if (err < 0) {
+		atomic_long_dec(&tl_keys_listed);
+		/* -EBUSY: every 31-bit id is taken */
+		return err == -EBUSY ? -ENOSPC : err;
+	}
+	return 0;
 }
 
 /**
@@ -182,8 +198,12 @@ struct tasklocal_key *tl_key_get_by_id(u64 id)
 	return key;
 }
 
-static void tl_key_info(struct tasklocal_key *key,
-			struct tasklocal_key_info *info)
+/**
+ * tl_key_info() - describe a key, as TASKLOCAL_IOC_KEY_LIST does
+ * @key: the key, whose memory the caller keeps (RCU, or a reference)
+ * @info: filled in
+ */
+void tl_key_info(struct tasklocal_key *key, struct tasklocal_key_info *info)
 {
 	bool dead = tlmap_key_dead(&key->mk);
 
@@ -214,6 +234,9 @@ static void tl_key_info(struct tasklocal_key *key,
  * @next_id: set to the id to continue from, or 0 when all were listed
  * @total: set to the number of keys there are
  *
+ * Costs what the page costs, not what all keys do: the walk starts at
+ * @start_id and stops after @room keys and one more.
+ *
  * Return: how many were described.
  */
 u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
@@ -221,21 +244,22 @@ u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
 {
 	struct tasklocal_key *key;
 	unsigned long id;
-	u32 n = 0, all = 0;
+	u32 n = 0;
 
 	*next_id = 0;
+	/* ids are 31 bits: the count fits */
+	*total = max(atomic_long_read(&tl_keys_listed), 0L);
+	if (start_id > U32_MAX)
+		return 0;
 	rcu_read_lock();
-	xa_for_each(&tl_keys, id, key) {
-		all++;
-		if (id < start_id)
-			continue;
-		if (n < room)
-			tl_key_info(key, &info[n++]);
-		else if (!*next_id)
+	xa_for_each_start(&tl_keys, id, key, start_id) {
+		if (n == room) {
 			*next_id = id;
+			break;
+		}
+		tl_key_info(key, &info[n++]);
 	}
 	rcu_read_unlock();
-	*total = all;
 	return n;
 }
 
@@ -249,7 +273,8 @@ u32 tl_keys_list(struct tasklocal_key_info *info, u32 room, u64 start_id,
  * (a counter advanced by 0x61c88647), so consecutive keys spread evenly
  * over a table. Process context; may sleep.
  *
- * Return: the key, holding one strong reference, or ERR_PTR(-ENOMEM).
+ * Return: the key, holding one strong reference, ERR_PTR(-ENOMEM), or
+ * ERR_PTR(-ENOSPC) when every id is taken.
  */
 struct tasklocal_key *tasklocal_key_create(const struct tasklocal_key_ops *ops,
 					   void *data)
@@ -344,20 +369,14 @@ EXPORT_SYMBOL_GPL(tasklocal_key_put);
 /* How many keys are alive, and dead with entries left. */
 void tl_keys_count(u64 *alive, u64 *dead)
 {
-	struct tasklocal_key *key;
-	unsigned long id;
+	long listed = atomic_long_read(&tl_keys_listed);
+	long dead_keys = atomic_long_read(&tl_keys_dead);
 
-	*alive = 0;
-	*dead = 0;
-	rcu_read_lock();
-	xa_for_each(&tl_keys, id, key) {
-		if (tlmap_key_dead(&key->mk))
-			(*dead)++;
-		else
-			(*alive)++;
-	}
-	rcu_read_unlock();
+	/* read apart: a key may die, or be freed, between the two reads */
+	*dead = clamp(dead_keys, 0L, listed);
+	*alive = listed - *dead;
 }
+EXPORT_SYMBOL_IF_KUNIT(tl_keys_count);
 
 int tl_keys_init(void)
 {

@@ -71,9 +71,12 @@ static int __init tasklocal_init(void)
 	err = tl_keys_init();
 	if (err)
 		return err;
-	err = tl_tables_init();
+	err = tl_ukeys_init();
 	if (err)
 		goto exit_keys;
+	err = tl_tables_init();
+	if (err)
+		goto exit_ukeys;
 	tl_sweep_init();
 	err = tl_hooks_register();
 	if (err)
@@ -90,6 +93,8 @@ unregister_hooks:
 exit_sweep:
 	tl_sweep_exit();
 	tl_tables_exit();
+exit_ukeys:
+	tl_ukeys_exit();
 exit_keys:
 	tl_keys_exit();
 	return err;

@@ -21,16 +21,64 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include "internal.h"
 
-/* Live user keys, named or not; names are unique among them. */
+/*
+ * The registry of live user keys, all under tl_ukeys_lock, each kept so
+ * that no call is slower with 65,536 keys than with ten:
+ *  - tl_ukeys: every one, named or not (module unload);
+ *  - tl_ukey_names: the named ones, by name (unique among them);
+ *  - tl_ukey_users: how many each owner has, by uid: xa_mk_value(count),
+ *    no entry for none.
+ */
 static LIST_HEAD(tl_ukeys);
 static DEFINE_MUTEX(tl_ukeys_lock);
+static struct rhashtable tl_ukey_names;
+static DEFINE_XARRAY(tl_ukey_users);
+
+/* A name is NUL-padded to its whole field: compared as 64 bytes. */
+static const struct rhashtable_params tl_ukey_name_params = {
+	.key_len		= TASKLOCAL_NAME_MAX,
+	.key_offset		= offsetof(struct tl_ukey, name),
+	.head_offset		= offsetof(struct tl_ukey, name_node),
+	.automatic_shrinking	= true,
+};
+
+static unsigned long tl_ukey_user_keys(kuid_t uid)
+{
+	void *entry = xa_load(&tl_ukey_users, __kuid_val(uid));
+
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/*
+ * With tl_ukeys_lock held: @uid has one key more (@delta 1) or less (-1).
+ * Only a new count may need memory; giving one back cannot fail.
+ */
+static int tl_ukey_user_count(kuid_t uid, long delta)
+{
+	unsigned long n = tl_ukey_user_keys(uid) + delta;
+
+	int err;
+
+	lockdep_assert_held(&tl_ukeys_lock);
+	if (!n) {
+		xa_erase(&tl_ukey_users, __kuid_val(uid));
+		return 0;
+	}
+	/* replacing an entry allocates nothing: a decrement cannot fail */
+	err = xa_err(xa_store(&tl_ukey_users, __kuid_val(uid),
+			      xa_mk_value(n), GFP_KERNEL_ACCOUNT));
+	WARN_ON_ONCE(err && delta < 0);
+	return err;
+}
 
 /**
  * tl_value_alloc() - copy a value in from userspace
@@ -110,6 +158,10 @@ static void tl_ukey_kill_locked(struct tl_ukey *uk)
 	tl_key_kill(&uk->key);
 	if (!list_empty(&uk->node)) {
 		list_del_init(&uk->node);
+		if (uk->name[0])
+			rhashtable_remove_fast(&tl_ukey_names, &uk->name_node,
+					       tl_ukey_name_params);
+		tl_ukey_user_count(uk->uid, -1);
 		atomic_long_dec(&tl_stats.user_keys);
 	}
 }
@@ -205,24 +257,54 @@ static int tl_name_check(const char *name)
 	return len;
 }
 
-/* With tl_ukeys_lock held: may @uid add a key named @name? */
-static int tl_ukey_admit(kuid_t uid, const char *name)
+/*
+ * With tl_ukeys_lock held: enter @uk in the registry, if its owner may
+ * add a key and its name is free. On failure nothing has changed.
+ */
+static int tl_ukey_register(struct tl_ukey *uk)
 {
-	unsigned int mine = 0;
-	struct tl_ukey *uk;
+	int err;
 
 	lockdep_assert_held(&tl_ukeys_lock);
-	list_for_each_entry(uk, &tl_ukeys, node) {
-		if (name[0] && !strcmp(uk->name, name))
-			return -EEXIST;
-		if (uid_eq(uk->uid, uid))
-			mine++;
-	}
-	if (mine >= READ_ONCE(tl_max_user_keys))
+	if (uk->name[0] &&
+	    rhashtable_lookup_fast(&tl_ukey_names, uk->name,
+				   tl_ukey_name_params))
+		return -EEXIST;
+	if (tl_ukey_user_keys(uk->uid) >= READ_ONCE(tl_max_user_keys))
 		return -EDQUOT;
 	if (atomic_long_read(&tl_stats.user_keys) >= READ_ONCE(tl_max_keys))
 		return -ENOSPC;
+	if (uk->name[0]) {
+		err = rhashtable_insert_fast(&tl_ukey_names, &uk->name_node,
+					     tl_ukey_name_params);
+		/*
+		 * The lock excludes a twin. -E2BIG: 2^31 names; -EBUSY: the
+		 * table is being rehashed and its new one could not be had,
+		 * memory short as far as the caller can tell.
+		 */
+		if (WARN_ON_ONCE(err == -EEXIST))
+			return err;
+		if (err)
+			return err == -E2BIG ? -ENOSPC : -ENOMEM;
+	}
+	err = tl_ukey_user_count(uk->uid, 1);
+	if (err)
+		goto unname;
+	err = tl_key_init(&uk->key, uk->initial ? &tl_ukey_initial_ops :
+			  &tl_ukey_ops, NULL);
+	if (err)
+		goto uncount;
+	list_add_tail(&uk->node, &tl_ukeys);
+	atomic_long_inc(&tl_stats.user_keys);
 	return 0;
+
+uncount:
+	tl_ukey_user_count(uk->uid, -1);
+unname:
+	if (uk->name[0])
+		rhashtable_remove_fast(&tl_ukey_names, &uk->name_node,
+				       tl_ukey_name_params);
+	return err;
 }
 
 /**
@@ -291,16 +373,11 @@ int tl_ukey_create(struct tasklocal_key_create *kc,
 	}
 
 	mutex_lock(&tl_ukeys_lock);
-	err = tl_ukey_admit(uk->uid, uk->name);
-	if (!err)
-		err = tl_key_init(&uk->key, initial ? &tl_ukey_initial_ops :
-				  &tl_ukey_ops, NULL);
+	err = tl_ukey_register(uk);
 	if (err) {
 		mutex_unlock(&tl_ukeys_lock);
 		goto put_file;
 	}
-	list_add_tail(&uk->node, &tl_ukeys);
-	atomic_long_inc(&tl_stats.user_keys);
 	/*
 	 * Once unlocked, another task may find the key by id and delete it,
 	 * dropping the registry's reference: hold one of our own until the
@@ -343,6 +420,7 @@ put_fd:
 	if (fd >= 0)
 		put_unused_fd(fd);
 free_ukey:
+	/* never found by a lookup: those take tl_ukeys_lock, as the undo did */
 	kfree(uk);
 put_initial:
 	if (initial)
@@ -416,6 +494,34 @@ int tl_ukey_delete(u64 id)
 	return err;
 }
 
+/**
+ * tl_ukey_find() - TASKLOCAL_IOC_KEY_FIND: describe the live key named @name
+ * @name: TASKLOCAL_NAME_MAX bytes, checked here
+ * @info: filled in
+ *
+ * Return: 0, -ENOENT or -EINVAL.
+ */
+int tl_ukey_find(const char *name, struct tasklocal_key_info *info)
+{
+	struct tl_ukey *uk;
+	int err = tl_name_check(name);
+
+	if (err <= 0)
+		return -EINVAL;	/* an anonymous key has no name to find */
+	mutex_lock(&tl_ukeys_lock);
+	/* listed, so alive: the registry's reference keeps it so meanwhile */
+	uk = rhashtable_lookup_fast(&tl_ukey_names, name, tl_ukey_name_params);
+	if (uk)
+		tl_key_info(&uk->key, info);
+	mutex_unlock(&tl_ukeys_lock);
+	return uk ? 0 : -ENOENT;
+}
+
+int tl_ukeys_init(void)
+{
+	return rhashtable_init(&tl_ukey_names, &tl_ukey_name_params);
+}
+
 /* Module unload: drop the registry's references; the keys die. */
 void tl_ukeys_exit(void)
 {
@@ -427,10 +533,15 @@ void tl_ukeys_exit(void)
 		mutex_unlock(&tl_ukeys_lock);
 		if (!uk)
 			break;
-		/* Nothing else can hold one: fds and ioctls pin the module. */
-		if (WARN_ON_ONCE(kref_read(&uk->key.strong) != 1))
-			break;
-		tl_ukey_kill(uk);		/* leaves the list */
-		tasklocal_key_put(&uk->key);
+		tl_ukey_kill(uk);		/* leaves the list and the indexes */
+		/*
+		 * Nothing else can hold a reference: fds and ioctls pin the
+		 * module. Were one held, leak the key rather than free it.
+		 */
+		if (!WARN_ON_ONCE(kref_read(&uk->key.strong) != 1))
+			tasklocal_key_put(&uk->key);
 	}
+	rhashtable_destroy(&tl_ukey_names);
+	WARN_ON_ONCE(!xa_empty(&tl_ukey_users));
+	xa_destroy(&tl_ukey_users);
 }

@@ -212,7 +212,9 @@ int tl_key_list(int fd, struct tasklocal_key_info **keys, size_t *count)
 	return 0;
 }
 
-int tl_key_find(int fd, const char *name, struct tasklocal_key_info *info)
+/* A module before 0.7 has no KEY_FIND: the key is looked for in the list. */
+static int tl_key_find_listed(int fd, const char *name,
+			      struct tasklocal_key_info *info)
 {
 	struct tasklocal_key_info *keys;
 	char buf[TASKLOCAL_NAME_MAX];
@@ -235,6 +237,24 @@ int tl_key_find(int fd, const char *name, struct tasklocal_key_info *info)
 	}
 	free(keys);
 	return err;
+}
+
+int tl_key_find(int fd, const char *name, struct tasklocal_key_info *info)
+{
+	struct tasklocal_key_find kf;
+	int err;
+
+	/* no key can have a name the module refuses */
+	if (!tl_name_valid(name))
+		return -ENOENT;
+	memset(&kf, 0, sizeof(kf));
+	tl_name_pack(kf.name, name);
+	kf.info = ptr_to_u64(info);
+	kf.info_size = sizeof(*info);
+	err = tl_ioctl(fd, TASKLOCAL_IOC_KEY_FIND, &kf);
+	if (err == -ENOTTY)
+		err = tl_key_find_listed(fd, name, info);
+	return err < 0 ? err : 0;
 }
 
 int tl_key_find_owned(int fd, const char *name, uid_t owner,

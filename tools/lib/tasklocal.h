@@ -103,7 +103,9 @@ int tl_key_list_page(int fd, struct tasklocal_key_list *kl);
 int tl_key_list(int fd, struct tasklocal_key_info **keys, size_t *count);
 
 /*
- * The live key named @name: 0, or -ENOENT. Anyone may create any free
+ * The live key named @name: 0, or -ENOENT. One ioctl (KEY_FIND) whatever
+ * the number of keys; from a module before 0.7, a look through the list
+ * of them all. Anyone may create any free
  * name: a program that trusts what a key holds should find it with
  * tl_key_find_owned() instead.
  */

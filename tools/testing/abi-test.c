@@ -29,6 +29,7 @@
 #define SYS_pidfd_open	434
 #endif
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BAD_PTR		16ULL	/* never mapped */
 #define SNAP_SLOTS	256
 #define SNAP_VALUES	65536
@@ -498,8 +499,140 @@ static void test_key_list(void)
 	snap_take(&before);
 	tap(!before.keys_err && before.nr_keys == kl.total,
 	    "KEY_LIST paging sees all %u keys", kl.total);
+	kl.keys = ptr(info);
+	kl.count = 2;
+	kl.start_id = 0x7ffffff0;	/* past every id there is */
+	kl.next_id = 1;
+	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+	tap(!err && kl.count == 0 && kl.next_id == 0 &&
+	    kl.total == before.nr_keys,
+	    "KEY_LIST from past the last id: no key, next_id 0, the total still all %zu",
+	    before.nr_keys);
+	kl.start_id = 1ULL << 40;
+	kl.count = 2;
+	err = xioctl(TASKLOCAL_IOC_KEY_LIST, &kl);
+	tap(!err && kl.count == 0 && kl.next_id == 0,
+	    "KEY_LIST from an id over 32 bits: no key, next_id 0");
 	test_key_list_sizes();
 	test_key_list_death_time();
+}
+
+static void key_list_one(__u64 id, struct tasklocal_key_info *info)
+{
+	struct tasklocal_key_list kl;
+
+	memset(&kl, 0, sizeof(kl));
+	kl.keys = ptr(info);
+	kl.count = 1;
+	kl.start_id = id;
+	kl.info_size = sizeof(*info);
+	if (xioctl(TASKLOCAL_IOC_KEY_LIST, &kl) || kl.count != 1)
+		memset(info, 0, sizeof(*info));
+}
+
+static void kf_init(struct tasklocal_key_find *kf, const char *name,
+		    void *info, __u32 info_size)
+{
+	memset(kf, 0, sizeof(*kf));
+	name_set(kf->name, name, strlen(name));
+	kf->info = ptr(info);
+	kf->info_size = info_size;
+}
+
+/* KEY_FIND (0.7): one key by name, described as KEY_LIST describes it. */
+static void test_key_find(void)
+{
+	static const __u32 bad_sizes[] = {
+		0, 8, TASKLOCAL_KEY_INFO_SIZE_VER0 - 8,
+		TASKLOCAL_KEY_INFO_SIZE_VER0 + 4, TASKLOCAL_KEY_INFO_SIZE_MAX + 8,
+	};
+	unsigned char buf[sizeof(struct tasklocal_key_info) + 16];
+	struct tasklocal_key_info info, listed;
+	struct tasklocal_key_create gone;
+	struct tasklocal_key_delete kd;
+	struct tasklocal_key_find kf;
+	char name[TASKLOCAL_NAME_MAX];
+	unsigned int i;
+	int err;
+
+	tap(ver.features & TASKLOCAL_FEATURE_KEY_FIND,
+	    "VERSION reports TASKLOCAL_FEATURE_KEY_FIND");
+	memset(&info, 0x5a, sizeof(info));
+	kf_init(&kf, "abi.init", &info, sizeof(info));
+	err = xioctl(TASKLOCAL_IOC_KEY_FIND, &kf);
+	memset(&listed, 0, sizeof(listed));
+	key_list_one(key_init.id, &listed);
+	tap(!err && info.id == key_init.id && !memcmp(&info, &listed,
+						      sizeof(info)),
+	    "KEY_FIND abi.init: the key KEY_LIST describes, the same bytes");
+	if (err)
+		diag("got %s", errname(err));
+	kf_init(&kf, "abi.fd", &info, sizeof(info));
+	err = xioctl(TASKLOCAL_IOC_KEY_FIND, &kf);
+	tap(!err && info.id == key_fd.id && info.flags & TASKLOCAL_KEY_FD,
+	    "KEY_FIND of a named fd-owned key");
+	memset(buf, 0x5a, sizeof(buf));
+	kf_init(&kf, "abi.v", buf, TASKLOCAL_KEY_INFO_SIZE_VER0);
+	err = xioctl(TASKLOCAL_IOC_KEY_FIND, &kf);
+	memcpy(&info, buf, sizeof(info));
+	tap(!err && info.id == key_v.id &&
+	    all_bytes(buf + TASKLOCAL_KEY_INFO_SIZE_VER0, sizeof(buf) -
+		      TASKLOCAL_KEY_INFO_SIZE_VER0, 0x5a),
+	    "KEY_FIND into a 96-byte element writes 96 bytes");
+	memset(buf, 0x5a, sizeof(buf));
+	kf_init(&kf, "abi.v", buf, sizeof(info) + 8);
+	err = xioctl(TASKLOCAL_IOC_KEY_FIND, &kf);
+	tap(!err && all_bytes(buf + sizeof(info), 8, 0) &&
+	    all_bytes(buf + sizeof(info) + 8, 8, 0x5a),
+	    "KEY_FIND into a larger element zeroes its tail, and no more");
+
+	kf_init(&kf, "abi.nosuch", &info, sizeof(info));
+	expect("KEY_FIND of a name no key has", TASKLOCAL_IOC_KEY_FIND, &kf,
+	       ENOENT);
+	setup_key(&gone, "abi.gone", 0, NULL);
+	memset(&kd, 0, sizeof(kd));
+	kd.id = gone.id;
+	err = xioctl(TASKLOCAL_IOC_KEY_DELETE, &kd);
+	kf_init(&kf, "abi.gone", &info, sizeof(info));
+	tap(!err && xioctl(TASKLOCAL_IOC_KEY_FIND, &kf) == ENOENT,
+	    "KEY_FIND of a deleted key's name: ENOENT");
+	kf_init(&kf, "", &info, sizeof(info));
+	expect("KEY_FIND of the empty name", TASKLOCAL_IOC_KEY_FIND, &kf,
+	       EINVAL);
+	kf_init(&kf, "abi v", &info, sizeof(info));
+	expect("KEY_FIND of a name with a blank", TASKLOCAL_IOC_KEY_FIND,
+	       &kf, EINVAL);
+	memset(name, 'a', sizeof(name));
+	kf_init(&kf, "", &info, sizeof(info));
+	memcpy(kf.name, name, sizeof(name));
+	expect("KEY_FIND of an unterminated name", TASKLOCAL_IOC_KEY_FIND,
+	       &kf, EINVAL);
+	kf_init(&kf, "abi.v", &info, sizeof(info));
+	((char *)kf.name)[40] = 'x';
+	expect("KEY_FIND of a name with bytes after its NUL",
+	       TASKLOCAL_IOC_KEY_FIND, &kf, EINVAL);
+	kf_init(&kf, "abi.v", &info, sizeof(info));
+	kf.flags = 1;
+	expect("KEY_FIND with flags set", TASKLOCAL_IOC_KEY_FIND, &kf, EINVAL);
+	kf.flags = 0;
+	kf.reserved = 1;
+	expect("KEY_FIND with reserved set", TASKLOCAL_IOC_KEY_FIND, &kf,
+	       EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad_sizes); i++) {
+		memset(buf, 0x5a, sizeof(buf));
+		kf_init(&kf, "abi.v", buf, bad_sizes[i]);
+		err = xioctl(TASKLOCAL_IOC_KEY_FIND, &kf);
+		if (err != EINVAL || !all_bytes(buf, sizeof(buf), 0x5a))
+			break;
+	}
+	tap(i == ARRAY_SIZE(bad_sizes),
+	    "KEY_FIND with %zu element sizes out of range: EINVAL, nothing written",
+	    ARRAY_SIZE(bad_sizes));
+	kf_init(&kf, "abi.v", (void *)BAD_PTR, sizeof(info));
+	expect("KEY_FIND into a bad pointer", TASKLOCAL_IOC_KEY_FIND, &kf,
+	       EFAULT);
+	expect("KEY_FIND from a bad pointer", TASKLOCAL_IOC_KEY_FIND,
+	       (void *)BAD_PTR, EFAULT);
 }
 
 static void test_set(void)
@@ -1182,6 +1315,7 @@ int main(int argc, char **argv)
 	test_key_hashes();
 	test_key_delete();
 	test_key_list();
+	test_key_find();
 	test_set();
 	test_get();
 	test_remove_clear();

@@ -86,8 +86,9 @@
 
 /* The commands, then one for numbers that are not a command. */
 enum {
-	C_VERSION, C_KEY_CREATE, C_KEY_DELETE, C_KEY_LIST, C_SET, C_GET,
-	C_REMOVE, C_CLEAR, C_TABLE_DUMP, C_TABLE_LIST, C_STATS, C_UNKNOWN,
+	C_VERSION, C_KEY_CREATE, C_KEY_DELETE, C_KEY_LIST, C_KEY_FIND, C_SET,
+	C_GET, C_REMOVE, C_CLEAR, C_TABLE_DUMP, C_TABLE_LIST, C_STATS,
+	C_UNKNOWN,
 	NR_CMDS
 };
 
@@ -95,7 +96,8 @@ enum {
  * Per command, the errnos its doc comment in the uapi header lists
  * beyond the generic ones (zero-terminated). From the "Errors:" lines:
  * KEY_CREATE "EINVAL, EEXIST, E2BIG, EDQUOT, ENOSPC, EFAULT, ENOMEM,
- * EMFILE, ENFILE"; KEY_DELETE "ENOENT, EPERM, EINVAL"; the value commands
+ * EMFILE, ENFILE"; KEY_DELETE "ENOENT, EPERM, EINVAL"; KEY_FIND "ENOENT,
+ * EINVAL, EFAULT"; the value commands
  * "ENOENT, ENODATA (GET, REMOVE), EEXIST / ENOENT (SET with CREATE /
  * REPLACE), ERANGE (GET), E2BIG (SET), ENOSPC (SET), EINVAL, EFAULT,
  * ENOMEM"; CLEAR "EFAULT, ESRCH, EBADF, EPERM, ENOENT, EINVAL" (and
@@ -115,6 +117,7 @@ static const struct cmd_def {
 	[C_KEY_DELETE] = { "KEY_DELETE", TASKLOCAL_IOC_KEY_DELETE,
 			   { ENOENT, EPERM } },
 	[C_KEY_LIST] = { "KEY_LIST", TASKLOCAL_IOC_KEY_LIST, { 0 } },
+	[C_KEY_FIND] = { "KEY_FIND", TASKLOCAL_IOC_KEY_FIND, { ENOENT } },
 	[C_SET] = { "SET", TASKLOCAL_IOC_SET, { ENOENT, EEXIST, ENOSPC } },
 	[C_GET] = { "GET", TASKLOCAL_IOC_GET, { ENOENT, ENODATA, ERANGE } },
 	[C_REMOVE] = { "REMOVE", TASKLOCAL_IOC_REMOVE, { ENOENT, ENODATA } },
@@ -153,6 +156,7 @@ union tl_arg {
 	struct tasklocal_key_create key_create;
 	struct tasklocal_key_delete key_delete;
 	struct tasklocal_key_list key_list;
+	struct tasklocal_key_find key_find;
 	struct tasklocal_value value;
 	struct tasklocal_clear clear;
 	struct tasklocal_table_dump dump;
@@ -519,6 +523,31 @@ static void build_key_delete(struct call *cl)
 	}
 }
 
+/* An element size for KEY_LIST and KEY_FIND: mostly right, or any edge. */
+static __u32 pick_info_size(struct call *cl)
+{
+	if (rnd(6) == 0) {
+		const __u32 sizes[] = {
+			0, 8, TASKLOCAL_KEY_INFO_SIZE_VER0 - 8,
+			TASKLOCAL_KEY_INFO_SIZE_VER0 - 1,
+			TASKLOCAL_KEY_INFO_SIZE_VER0,
+			TASKLOCAL_KEY_INFO_SIZE_VER0 + 1,
+			sizeof(struct tasklocal_key_info) + 4,
+			sizeof(struct tasklocal_key_info) + 8,
+			TASKLOCAL_KEY_INFO_SIZE_MAX,
+			TASKLOCAL_KEY_INFO_SIZE_MAX + 8, 1U << 31, ~0U,
+			rnd(2 * TASKLOCAL_KEY_INFO_SIZE_MAX),
+		};
+		__u32 size = sizes[rnd(ARRAY_SIZE(sizes))];
+
+		if (size < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
+		    size > TASKLOCAL_KEY_INFO_SIZE_MAX || size % 8)
+			bad(cl, "an element size out of range");
+		return size;
+	}
+	return sizeof(struct tasklocal_key_info);
+}
+
 static void build_key_list(struct call *cl)
 {
 	struct tasklocal_key_list *kl = &cl->u.key_list;
@@ -539,26 +568,55 @@ static void build_key_list(struct call *cl)
 		kl->reserved1 = 1U << rnd(32);
 		bad(cl, "a non-zero reserved field");
 	}
-	kl->info_size = sizeof(struct tasklocal_key_info);
-	if (rnd(6) == 0) {
-		const __u32 sizes[] = {
-			0, 8, TASKLOCAL_KEY_INFO_SIZE_VER0 - 8,
-			TASKLOCAL_KEY_INFO_SIZE_VER0 - 1,
-			TASKLOCAL_KEY_INFO_SIZE_VER0,
-			TASKLOCAL_KEY_INFO_SIZE_VER0 + 1,
-			sizeof(struct tasklocal_key_info) + 4,
-			sizeof(struct tasklocal_key_info) + 8,
-			TASKLOCAL_KEY_INFO_SIZE_MAX,
-			TASKLOCAL_KEY_INFO_SIZE_MAX + 8, 1U << 31, ~0U,
-			rnd(2 * TASKLOCAL_KEY_INFO_SIZE_MAX),
-		};
-		__u32 size = sizes[rnd(ARRAY_SIZE(sizes))];
+	kl->info_size = pick_info_size(cl);
+}
 
-		kl->info_size = size;
-		if (size < TASKLOCAL_KEY_INFO_SIZE_VER0 ||
-		    size > TASKLOCAL_KEY_INFO_SIZE_MAX || size % 8)
-			bad(cl, "an element size out of range");
+/* A name made, taken or bad, as KEY_CREATE's; or the name of a dead key */
+static void build_key_find(struct call *cl)
+{
+	struct tasklocal_key_find *kf = &cl->u.key_find;
+	bool anonymous;
+	const char *why;
+
+	why = pick_name(kf->name, &anonymous);
+	if (why)
+		bad(cl, why);
+	else if (anonymous)
+		bad(cl, "an empty name: anonymous keys have none to find");
+	kf->info = user_ptr();
+	kf->info_size = pick_info_size(cl);
+	if (rnd(15) == 0) {
+		kf->flags = 1U << rnd(32);
+		bad(cl, "an unknown KEY_FIND flag");
 	}
+	if (rnd(15) == 0) {
+		kf->reserved = 1ULL << rnd(64);
+		bad(cl, "a non-zero reserved field");
+	}
+	/* each is refused before any lookup: not ENOENT */
+	if (cl->bad) {
+		cl->only[0] = EINVAL;
+		cl->only[1] = EFAULT;
+	}
+}
+
+/* A KEY_FIND that succeeded into readable memory found what it asked. */
+static void check_key_find(struct call *cl)
+{
+	const struct tasklocal_key_find *kf = &cl->u.key_find;
+	const unsigned char *p = (const unsigned char *)(uintptr_t)kf->info;
+	struct tasklocal_key_info ki;
+
+	if (p < st.data ||
+	    p + TASKLOCAL_KEY_INFO_SIZE_VER0 > st.data + st.data_len)
+		return;
+	memset(&ki, 0, sizeof(ki));
+	memcpy(&ki, p, TASKLOCAL_KEY_INFO_SIZE_VER0);
+	if (memcmp(ki.name, kf->name, TASKLOCAL_NAME_MAX) || !ki.id ||
+	    ki.flags & TASKLOCAL_KEY_DEAD)
+		fail(cl, "KEY_FIND of %.64s: id %llu, name %.64s, flags 0x%x",
+		     (const char *)kf->name, (unsigned long long)ki.id,
+		     (const char *)ki.name, ki.flags);
 }
 
 static void build_value(struct call *cl)
@@ -856,8 +914,8 @@ static void pick_size(struct call *cl, size_t ksize, bool *nonzero_tail)
 static void build_unknown(struct call *cl)
 {
 	static const unsigned char nrs[] = {
-		0x00, 0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x20, 0x21,
-		0x30,
+		0x00, 0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x12, 0x13, 0x20,
+		0x21, 0x30,
 	};
 	unsigned int nr, dir, i;
 	const struct cmd_def *def;
@@ -1028,6 +1086,9 @@ static void check_success(struct call *cl)
 	case C_KEY_DELETE:
 		key_deleted(cl);
 		break;
+	case C_KEY_FIND:
+		check_key_find(cl);
+		break;
 	case C_KEY_LIST:
 		if (out.key_list.count > cl->u.key_list.count)
 			fail(cl, "KEY_LIST: %u keys filled in, room for %u",
@@ -1055,6 +1116,7 @@ static void (* const builders[NR_CMDS])(struct call *cl) = {
 	[C_KEY_CREATE] = build_key_create,
 	[C_KEY_DELETE] = build_key_delete,
 	[C_KEY_LIST] = build_key_list,
+	[C_KEY_FIND] = build_key_find,
 	[C_SET] = build_value,
 	[C_GET] = build_value,
 	[C_REMOVE] = build_value,

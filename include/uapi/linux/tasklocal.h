@@ -32,7 +32,7 @@
 #define TASKLOCAL_IOC_MAGIC		0xB9
 
 #define TASKLOCAL_API_MAJOR		0
-#define TASKLOCAL_API_MINOR		6
+#define TASKLOCAL_API_MINOR		7
 
 /* Feature bits reported by TASKLOCAL_IOC_VERSION. */
 #define TASKLOCAL_FEATURE_EXIT_HOOK	(1ULL << 0) /* tables freed at exit */
@@ -43,6 +43,7 @@
 #define TASKLOCAL_FEATURE_SWEEP		(1ULL << 5) /* dead keys swept (0.5) */
 #define TASKLOCAL_FEATURE_CLEAR_TASK	(1ULL << 6) /* CLEAR by pid, key (0.5) */
 #define TASKLOCAL_FEATURE_DEATH_TIME	(1ULL << 7) /* keys' death_time (0.6) */
+#define TASKLOCAL_FEATURE_KEY_FIND	(1ULL << 8) /* KEY_FIND by name (0.7) */
 
 /* A key name: 1 to 63 bytes of [A-Za-z0-9_.:-], NUL-padded. */
 #define TASKLOCAL_NAME_MAX		64
@@ -232,6 +233,30 @@ struct tasklocal_key_list {
 
 /* struct tasklocal_key_list before 0.6: up to @reserved */
 #define TASKLOCAL_KEY_LIST_SIZE_VER0	40
+
+/**
+ * struct tasklocal_key_find - TASKLOCAL_IOC_KEY_FIND: a live key by name
+ * @name: its name, NUL-padded, as at creation (in)
+ * @info: user pointer to one struct tasklocal_key_info of @info_size
+ *	bytes, filled in as TASKLOCAL_IOC_KEY_LIST fills its elements (in)
+ * @info_size: as &struct tasklocal_key_list.info_size (in)
+ * @flags: zero (in)
+ * @reserved: zero (in)
+ *
+ * One call, whatever the number of keys, where a caller of 0.6 listed
+ * them all (since 0.7: TASKLOCAL_FEATURE_KEY_FIND; before, ENOTTY).
+ * Dead keys, anonymous keys and kernel keys have no name to be found by.
+ *
+ * Errors: ENOENT (no live key of that name), EINVAL (the name, @info_size,
+ * @flags, @reserved), EFAULT.
+ */
+struct tasklocal_key_find {
+	__u64 name[TASKLOCAL_NAME_WORDS];
+	__u64 info;
+	__u32 info_size;
+	__u32 flags;
+	__u64 reserved;
+};
 
 /* Flags of struct tasklocal_value (SET) */
 #define TASKLOCAL_SET_CREATE		(1U << 0) /* fail if a value exists */
@@ -483,6 +508,8 @@ struct tasklocal_stats {
 	_IOW(TASKLOCAL_IOC_MAGIC, 0x02, struct tasklocal_key_delete)
 #define TASKLOCAL_IOC_KEY_LIST \
 	_IOWR(TASKLOCAL_IOC_MAGIC, 0x03, struct tasklocal_key_list)
+#define TASKLOCAL_IOC_KEY_FIND \
+	_IOW(TASKLOCAL_IOC_MAGIC, 0x04, struct tasklocal_key_find)
 #define TASKLOCAL_IOC_SET \
 	_IOW(TASKLOCAL_IOC_MAGIC, 0x10, struct tasklocal_value)
 #define TASKLOCAL_IOC_GET \

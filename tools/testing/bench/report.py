@@ -155,6 +155,94 @@ def ioctl(lines):
     return {k: statistics.mean(v) for k, v in r.items()}, r
 
 
+# ---------------------------------------------------------------- scale
+
+SCALE_BEFORE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "scale-before.txt")
+
+
+def scale_results(lines):
+    """{name: ns per call} of the "scale" lines of a run."""
+    return {w[2]: int(w[4]) / int(w[5]) for w in lines
+            if len(w) >= 6 and w[0] == "scale" and w[1] == "result"}
+
+
+def scale_before():
+    """The same run against the module before the registry's index."""
+    if not os.path.exists(SCALE_BEFORE):
+        return {}, ""
+    ref = ""
+    lines = []
+    for ln in read_lines(SCALE_BEFORE):
+        if ln.startswith("# module: "):
+            ref = ln[len("# module: "):]
+        elif ln.startswith("BENCH "):
+            lines.append(ln.split()[1:])
+    return scale_results(lines), ref
+
+
+def scale_section(add, lines, keys):
+    after = scale_results(lines)
+    if not after:
+        return
+    before, ref = scale_before()
+    rows = (
+        ("key_create_low", "KEY_CREATE at 1,000 keys"),
+        ("key_create_high", f"KEY_CREATE at {keys:,} keys"),
+        ("key_list_page", f"KEY_LIST, one page of 64 of {keys:,} keys"),
+        ("key_find", f"KEY_FIND by name among {keys:,} keys"),
+        ("key_delete_high", f"KEY_DELETE at {keys:,} keys"),
+        ("tlctl_batch_create", f"`tlctl batch`: {keys:,} `key create`"),
+        ("tlctl_key_list", f"`tlctl key list` of {keys:,} keys"),
+        ("tlctl_key_show", f"`tlctl key show NAME` among {keys:,} keys"),
+        ("tlctl_key_delete", f"`tlctl key delete NAME` among {keys:,} "
+         "keys"))
+
+    def cell(x):
+        if x is None:
+            return "–"
+        if x >= 1e6:
+            return f"{x / 1e6:,.2f} ms"
+        return f"{x / 1e3:,.1f} µs"
+
+    add("## 7. Scale: the key registry at max_keys")
+    add("")
+    add(f"`ubench keys {keys}` makes {keys:,} named keys one by one "
+        "(`max_keys` and `max_user_keys` raised to that), timing 100 "
+        "KEY_CREATE at 1,000 keys and 100 at the end, 100 KEY_LIST pages "
+        "from the middle, 1,000 KEY_FIND and 100 KEY_DELETE; then "
+        f"`tlctl batch` makes {keys:,} more, and the tool's commands run "
+        "among them (`ubench run`, fork to exit). Guest time under "
+        "`-icount shift=0`, per call.")
+    add("")
+    add("| operation | before | after | before / after |")
+    add("|---|---:|---:|---:|")
+    for name, label in rows:
+        a, b = after.get(name), before.get(name)
+        ratio = f"{b / a:,.0f}×" if a and b else "–"
+        add(f"| {label} | {cell(b)} | {cell(a)} | {ratio} |")
+    add("")
+    if ref:
+        add(f"\"Before\" is the same run against the module of {ref}, "
+            "kept in `tools/testing/bench/scale-before.txt`: there a "
+            "KEY_CREATE compared its name with every key's and counted "
+            "the owner's keys on the way, a KEY_LIST page walked every "
+            "key to count them, and the tool found a name by listing all "
+            "keys (it had no KEY_FIND).")
+        add("")
+    lo, hi = after.get("key_create_low"), after.get("key_create_high")
+    if lo and hi:
+        add(f"KEY_CREATE at {keys:,} keys costs {hi / lo:.2f}× its cost at "
+            f"1,000 (target ≤ 2×: {verdict(hi / lo <= 2)}): names are "
+            "hashed (an rhashtable of the named keys) and each owner's "
+            "keys counted (an xarray by uid), so nothing walks the keys. "
+            "A KEY_LIST page starts at its `start_id` "
+            "(`xa_for_each_start()`) and stops after the page; the total "
+            "and STATS' key counts are counters. `tlctl key show NAME` and "
+            "`key delete NAME` find the key with one KEY_FIND.")
+        add("")
+
+
 # ---------------------------------------------------------------- memory
 
 def memory(lines):
@@ -791,6 +879,7 @@ def build(args):
             "table's lock only for that table's expunge; the owners never "
             "run. With the default `sweep_delay_ms=1000`, add one second.")
         add("")
+    scale_section(add, ic, int(meta.get("scale_keys", "65536")))
     add("---")
     add("")
     add("Files: `tools/testing/bench/` (run.sh, vm-bench.sh, "

@@ -17,7 +17,8 @@
 #
 # Environment: ROUNDS (hook rounds, default 10), FORKS, THREADS (cycles
 # per hook run), IOCTLS, MEM_ENTRIES, MEM_REPS, NATIVE_ITERS, SWEEP_TASKS
-# (idle threads the sweeper is timed over, default "1000 10000"); TCG=1 adds
+# (idle threads the sweeper is timed over, default "1000 10000"),
+# SCALE_KEYS (keys of the registry's scale run, default 65536); TCG=1 adds
 # a run of the hook benchmark under plain TCG, timed by the wall clock
 # (its run-to-run spread is far larger than the hooks' cost, so it is
 # not part of the default run).
@@ -37,6 +38,12 @@ mem_entries=${MEM_ENTRIES:-10000}
 mem_reps=${MEM_REPS:-2}
 native_iters=${NATIVE_ITERS:-100000}
 sweep_tasks=${SWEEP_TASKS:-1000 10000}
+scale_keys=${SCALE_KEYS:-65536}
+# MODULE_SRC=DIR: the module from another tree (an older commit's
+# checkout), for the figures "before" a change; with SECTIONS=scale only
+# the scale run, its BENCH lines printed, no report
+module_src=${MODULE_SRC:-$top}
+sections=${SECTIONS:-kernel sweep ioctl mem hooks scale}
 
 say() { printf '  %-7s %s\n' "$1" "$2"; }
 
@@ -73,7 +80,7 @@ mkdir -p "$out/kbuild/bench" "$out/cg"
 # benchmark module beside it, under a top Kbuild that also descends into
 # bench/: one modpost run sees both modules.
 say STAGE "sources for $kver in build/bench/kbuild"
-(cd "$top" && git ls-files -co --exclude-standard -- Kbuild VERSION module include kunit |
+(cd "$module_src" && git ls-files -co --exclude-standard -- Kbuild VERSION module include kunit |
 	while read -r f; do [ -e "$f" ] && echo "$f"; done |
 	cpio -pdm --quiet "$out/kbuild")
 cp "$here/Kbuild" "$here/tasklocal_bench.c" "$out/kbuild/bench/"
@@ -82,6 +89,9 @@ cp "$here/Kbuild" "$here/tasklocal_bench.c" "$out/kbuild/bench/"
 say CC "tasklocal.ko, tasklocal_bench.ko (W=1, -Werror)"
 make -C "$kdir" M="$out/kbuild" W=1 KCFLAGS=-Werror modules \
 	>"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; die "module build failed"; }
+say CC "tlctl (static)"
+make -C "$top" -s tools >>"$out/build.log" 2>&1 ||
+	{ tail -30 "$out/build.log"; die "tools build failed"; }
 say CC "ubench (static), native"
 gcc -static -O2 -Wall -Wextra -Werror -pthread -I "$top/include/uapi" \
 	-o "$out/ubench" "$here/ubench.c" >>"$out/build.log" 2>&1 ||
@@ -92,10 +102,13 @@ gcc -O2 -g -Wall -Wextra -Werror -pthread -I "$top/tools/testing/shim" \
 	>>"$out/build.log" 2>&1 ||
 	{ tail -30 "$out/build.log"; die "native build failed"; }
 
-say NATIVE "tlmap_lookup and pthread_getspecific under callgrind"
-valgrind --tool=callgrind --callgrind-out-file="$out/cg/cg.out" \
-	"$out/native" "$native_iters" >"$out/native-info.txt" \
-	2>"$out/valgrind.log" || { tail "$out/valgrind.log"; die "native run failed"; }
+if [ "$sections" != scale ]; then
+	say NATIVE "tlmap_lookup and pthread_getspecific under callgrind"
+	valgrind --tool=callgrind --callgrind-out-file="$out/cg/cg.out" \
+		"$out/native" "$native_iters" >"$out/native-info.txt" \
+		2>"$out/valgrind.log" ||
+		{ tail "$out/valgrind.log"; die "native run failed"; }
+fi
 
 # vm_bench NAME SECTIONS [vm-run.sh options]: one VM run of vm-bench.sh,
 # its PROGRESS lines shown as they come
@@ -113,12 +126,14 @@ vm_bench() {
 		MEM_REPS=$mem_reps
 		MEM_SETTLE=6
 		SWEEP_TASKS="$sweep_tasks"
+		SCALE_KEYS=$scale_keys
 	EOF
 	: >"$log"
-	"$top/tools/testing/vm-run.sh" -k "$image" -s 1 -t 900 -l "$log" \
+	"$top/tools/testing/vm-run.sh" -k "$image" -s 1 -t "${VM_TIMEOUT:-1800}" -l "$log" \
 		-a "$out/kbuild/module/tasklocal.ko:/lib/tasklocal.ko" \
 		-a "$out/kbuild/bench/tasklocal_bench.ko:/lib/tasklocal_bench.ko" \
 		-a "$out/ubench:/bin/ubench" -a "$conf:/test/bench.conf" \
+		-a "$top/tools/tlctl/tlctl:/bin/tlctl" \
 		"$@" "$here/vm-bench.sh" >"$res" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -136,8 +151,12 @@ vm_bench() {
 	fi
 }
 
-say VM "$kver, 1 vCPU, -icount shift=0: in-kernel, sweeper, ioctl, memory, hooks"
-vm_bench icount "kernel sweep ioctl mem hooks" -x -icount -x shift=0 -m 2048
+say VM "$kver, 1 vCPU, -icount shift=0: $sections"
+vm_bench icount "$sections" -x -icount -x shift=0 -m 2048
+if [ "$sections" = scale ]; then
+	grep '^BENCH scale ' "$out/vm-icount.txt"
+	exit 0
+fi
 if [ "${TCG:-0}" = 1 ]; then
 	say VM "$kver, 1 vCPU, plain TCG (wall clock): hooks"
 	vm_bench tcg "hooks"
@@ -156,6 +175,7 @@ fi
 	echo "qemu=$(qemu-system-x86_64 --version | head -1 | sed 's/ (.*//')"
 	echo "gcc=$(gcc --version | head -1)"
 	echo "valgrind=$(valgrind --version)"
+	echo "scale_keys=$scale_keys"
 	echo "elapsed=$(( $(date +%s) - start ))"
 } >"$out/meta.txt"
 

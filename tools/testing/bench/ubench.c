@@ -9,6 +9,10 @@
  *                      a key that does not exist, N ioctls of an unknown
  *                      command and N getppid() calls
  *   ubench dump PID    the shape of task PID's table (TASKLOCAL_IOC_TABLE_DUMP)
+ *   ubench keys N      N named keys made one by one: KEY_CREATE at 1,000
+ *                      keys and at N, one KEY_LIST page of 64, KEY_FIND
+ *                      and KEY_DELETE at N (the registry's scale)
+ *   ubench run NAME CMD...  CMD run once, its output thrown away
  *
  * Timings are printed as "result NAME 0 TOTAL_NS N", the format of
  * tasklocal_bench.ko, for run.sh to parse. Only the ioctl ABI header is
@@ -195,12 +199,157 @@ static int dump(pid_t pid)
 	return 0;
 }
 
+#define KEYS_LOW	1000	/* the registry's cost is measured there */
+#define KEYS_STEP	100	/* ... and at N, over this many calls */
+#define KEYS_LIST_PAGE	64
+#define KEYS_FINDS	1000
+
+static void key_name(__u64 words[TASKLOCAL_NAME_WORDS], unsigned long i)
+{
+	memset(words, 0, TASKLOCAL_NAME_MAX);
+	snprintf((char *)words, TASKLOCAL_NAME_MAX, "ubench.%lu", i);
+}
+
+static void key_create(int fd, unsigned long i, __u64 *id)
+{
+	struct tasklocal_key_create kc;
+
+	memset(&kc, 0, sizeof(kc));
+	key_name(kc.name, i);
+	if (ioctl(fd, TASKLOCAL_IOC_KEY_CREATE, &kc))
+		die("TASKLOCAL_IOC_KEY_CREATE");
+	*id = kc.id;
+}
+
+static void key_delete(int fd, __u64 id)
+{
+	struct tasklocal_key_delete kd;
+
+	memset(&kd, 0, sizeof(kd));
+	kd.id = id;
+	if (ioctl(fd, TASKLOCAL_IOC_KEY_DELETE, &kd))
+		die("TASKLOCAL_IOC_KEY_DELETE");
+}
+
+/* KEY_CREATE of keys [from, to), timed; their ids into @ids */
+static void keys_create(int fd, __u64 *ids, unsigned long from,
+			unsigned long to, const char *name)
+{
+	uint64_t t0 = now_ns();
+	unsigned long i;
+
+	for (i = from; i < to; i++)
+		key_create(fd, i, &ids[i]);
+	if (name)
+		report(name, now_ns() - t0, to - from);
+}
+
+static int bench_keys(unsigned long n)
+{
+	struct tasklocal_key_info page[KEYS_LIST_PAGE], info;
+	struct tasklocal_key_list kl;
+	struct tasklocal_key_find kf;
+	int fd = open_dev();
+	unsigned long i;
+	uint64_t t0;
+	__u64 *ids;
+
+	if (n < KEYS_LOW + KEYS_STEP)
+		n = KEYS_LOW + KEYS_STEP;
+	ids = calloc(n, sizeof(*ids));
+	if (!ids)
+		die("calloc");
+	keys_create(fd, ids, 0, KEYS_LOW, NULL);
+	keys_create(fd, ids, KEYS_LOW, KEYS_LOW + KEYS_STEP, "key_create_low");
+	keys_create(fd, ids, KEYS_LOW + KEYS_STEP, n - KEYS_STEP, NULL);
+	keys_create(fd, ids, n - KEYS_STEP, n, "key_create_high");
+
+	t0 = now_ns();
+	for (i = 0; i < KEYS_STEP; i++) {
+		memset(&kl, 0, sizeof(kl));
+		kl.keys = (uintptr_t)page;
+		kl.count = KEYS_LIST_PAGE;
+		kl.start_id = ids[n / 2];
+		kl.info_size = sizeof(page[0]);
+		if (ioctl(fd, TASKLOCAL_IOC_KEY_LIST, &kl))
+			die("TASKLOCAL_IOC_KEY_LIST");
+		if (kl.count != KEYS_LIST_PAGE || kl.total < n) {
+			fprintf(stderr, "ubench: KEY_LIST listed %u of %u keys\n",
+				kl.count, kl.total);
+			return 1;
+		}
+	}
+	report("key_list_page", now_ns() - t0, KEYS_STEP);
+
+	t0 = now_ns();
+	for (i = 0; i < KEYS_FINDS; i++) {
+		memset(&kf, 0, sizeof(kf));
+		key_name(kf.name, i * (n / KEYS_FINDS));
+		kf.info = (uintptr_t)&info;
+		kf.info_size = sizeof(info);
+		if (ioctl(fd, TASKLOCAL_IOC_KEY_FIND, &kf)) {
+			if (errno != ENOTTY)
+				die("TASKLOCAL_IOC_KEY_FIND");
+			break;		/* a module before 0.7 */
+		}
+		if (info.id != ids[i * (n / KEYS_FINDS)]) {
+			fprintf(stderr, "ubench: KEY_FIND found the wrong key\n");
+			return 1;
+		}
+	}
+	if (i == KEYS_FINDS)
+		report("key_find", now_ns() - t0, KEYS_FINDS);
+
+	t0 = now_ns();
+	for (i = n - KEYS_STEP; i < n; i++)
+		key_delete(fd, ids[i]);
+	report("key_delete_high", now_ns() - t0, KEYS_STEP);
+	for (i = 0; i < n - KEYS_STEP; i++)
+		key_delete(fd, ids[i]);
+	free(ids);
+	close(fd);
+	return 0;
+}
+
+/* @argv run once, its output to /dev/null: how long it took */
+static int bench_run(const char *name, char **argv)
+{
+	uint64_t t0 = now_ns();
+	int status, null;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "ubench: %s failed (status 0x%x)\n", argv[0],
+			status);
+		return 1;
+	}
+	report(name, now_ns() - t0, 1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n;
 
+	if (argc >= 4 && !strcmp(argv[1], "run"))
+		return bench_run(argv[2], argv + 3);
 	if (argc != 3) {
-		fprintf(stderr, "usage: ubench {fork|thread|ioctl} N | ubench dump PID\n");
+		fprintf(stderr,
+			"usage: ubench {fork|thread|ioctl|keys} N\n"
+			"       ubench dump PID\n"
+			"       ubench run NAME CMD...\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 0);
@@ -212,6 +361,8 @@ int main(int argc, char **argv)
 		return bench_ioctl(n);
 	if (!strcmp(argv[1], "dump"))
 		return dump((pid_t)n);
+	if (!strcmp(argv[1], "keys"))
+		return bench_keys(n);
 	fprintf(stderr, "ubench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }

@@ -7,7 +7,7 @@
 # and "PROGRESS ..." lines for it to show while the VM runs.
 
 # shellcheck source=/dev/null
-. /test/bench.conf	# SECTIONS ROUNDS FORKS THREADS IOCTLS MEM_* SWEEP_TASKS
+. /test/bench.conf	# SECTIONS ROUNDS FORKS THREADS IOCTLS MEM_* SWEEP_TASKS SCALE_KEYS
 
 progress() { echo "PROGRESS $*"; }
 
@@ -103,6 +103,26 @@ bench_sweep() {
 	echo 1000 >/sys/module/tasklocal/parameters/sweep_delay_ms
 }
 
+# The key registry at its default limit, max_keys (SCALE_KEYS) named
+# keys: made, listed, found and deleted by ubench; then as many made by
+# tlctl batch, and the tool's key list, key show NAME and key delete NAME
+# among them. The module's unload (the caller's rmmod) kills them all.
+bench_scale() {
+	p=/sys/module/tasklocal/parameters
+	echo "$SCALE_KEYS" >$p/max_keys
+	echo "$SCALE_KEYS" >$p/max_user_keys
+	progress "scale: $SCALE_KEYS keys by ioctl (ubench keys)"
+	ub scale keys "$SCALE_KEYS"
+	progress "scale: $SCALE_KEYS keys by tlctl batch, then tlctl among them"
+	awk -v n="$SCALE_KEYS" 'BEGIN {
+		for (i = 0; i < n; i++) printf "key create s.%d\n", i }' \
+		>/tmp/keys.batch
+	ub scale run tlctl_batch_create tlctl batch /tmp/keys.batch
+	ub scale run tlctl_key_list tlctl key list
+	ub scale run tlctl_key_show tlctl key show "s.$((SCALE_KEYS / 2))"
+	ub scale run tlctl_key_delete tlctl key delete "s.$((SCALE_KEYS / 2))"
+}
+
 # Fork and thread cycles, tasklocal loaded and not, in alternating order;
 # a few untimed cycles first, after each load and unload.
 bench_hooks() {
@@ -130,12 +150,13 @@ bench_hooks() {
 progress "booted: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU"
 echo "BENCH kernel_version $(uname -r)"
 echo "BENCH clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-if want kernel || want ioctl || want mem || want sweep; then
+if want kernel || want ioctl || want mem || want sweep || want scale; then
 	insmod /lib/tasklocal.ko || die "insmod tasklocal.ko failed"
 	want kernel && bench_kernel
 	want sweep && bench_sweep
 	want ioctl && bench_ioctl
 	want mem && bench_mem
+	want scale && bench_scale
 	rmmod tasklocal || die "rmmod tasklocal failed"
 fi
 want hooks && bench_hooks
