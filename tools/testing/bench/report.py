@@ -201,6 +201,8 @@ def scale_section(add, lines, keys):
     def cell(x):
         if x is None:
             return "–"
+        if x >= 1e9:
+            return f"{x / 1e9:,.2f} s"
         if x >= 1e6:
             return f"{x / 1e6:,.2f} ms"
         return f"{x / 1e3:,.1f} µs"
@@ -219,7 +221,8 @@ def scale_section(add, lines, keys):
     add("|---|---:|---:|---:|")
     for name, label in rows:
         a, b = after.get(name), before.get(name)
-        ratio = f"{b / a:,.0f}×" if a and b else "–"
+        ratio = ("–" if not (a and b) else
+                 f"{b / a:,.0f}×" if b / a >= 10 else f"{b / a:.2f}×")
         add(f"| {label} | {cell(b)} | {cell(a)} | {ratio} |")
     add("")
     if ref:
@@ -231,6 +234,12 @@ def scale_section(add, lines, keys):
             "keys (it had no KEY_FIND).")
         add("")
     lo, hi = after.get("key_create_low"), after.get("key_create_high")
+    dl, db = after.get("key_delete_high"), before.get("key_delete_high")
+    if dl and db and dl > db:
+        add(f"KEY_DELETE costs {dl / db:.2f}× what it did: it now takes "
+            "the name out of the hash table and the owner's count down, "
+            "work that KEY_CREATE no longer does on every key.")
+        add("")
     if lo and hi:
         add(f"KEY_CREATE at {keys:,} keys costs {hi / lo:.2f}× its cost at "
             f"1,000 (target ≤ 2×: {verdict(hi / lo <= 2)}): names are "
