@@ -107,7 +107,7 @@ unpack
 mkdir -p "$out"
 log=$out/build.log
 say "building in $out ($jobs jobs, log $log)"
-say "this takes 6 to 8 minutes once (about 14 beside another build); later runs reuse it"
+say "this takes about 8 minutes once (13 to 16 beside another build); later runs reuse it"
 
 effective >"$out/.config"
 make -C "$src" O="$out" ARCH=x86_64 olddefconfig >"$log" 2>&1 ||
