@@ -65,7 +65,6 @@ static unsigned long tl_ukey_user_keys(kuid_t uid)
 static int tl_ukey_user_count(kuid_t uid, long delta)
 {
 	unsigned long n = tl_ukey_user_keys(uid) + delta;
-
 	int err;
 
 	lockdep_assert_held(&tl_ukeys_lock);
