@@ -9,6 +9,7 @@
  * and compared. Runs as root in the test VM, with the module loaded and
  * no other user of it; prints "1..N" last and exits 1 if a case failed.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1055,6 +1056,20 @@ static void nth_arg_create_fd(void *buf)
 	kc_init(buf, NULL, TASKLOCAL_KEY_FD);
 }
 
+enum { NTH_FAILED_CLEANLY, NTH_BAD, NTH_SUCCEEDED };
+
+/*
+ * The caller becomes uid 1000, who owns no key: its KEY_CREATE must also
+ * make that user's count (an xarray entry), which may fail too.
+ */
+static void nth_as_new_user(void)
+{
+	if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000)) {
+		diag("setresuid(1000): %s", strerror(errno));
+		_exit(NTH_BAD);
+	}
+}
+
 static void nth_undo_create(void *buf)
 {
 	struct tasklocal_key_create *kc = buf;
@@ -1169,6 +1184,9 @@ static const struct nth_case nth_cases[] = {
 	  TASKLOCAL_IOC_KEY_CREATE, NULL, nth_arg_create, nth_undo_create },
 	{ "KEY_CREATE of an fd-owned key", true, TASKLOCAL_IOC_KEY_CREATE,
 	  NULL, nth_arg_create_fd, nth_undo_create },
+	{ "KEY_CREATE by a user who has no key yet", true,
+	  TASKLOCAL_IOC_KEY_CREATE, nth_as_new_user, nth_arg_create,
+	  nth_undo_create },
 	{ "the first SET of a task", true, TASKLOCAL_IOC_SET, NULL,
 	  nth_arg_set, NULL },
 	{ "SET replacing a value", true, TASKLOCAL_IOC_SET, nth_set_v,
@@ -1189,8 +1207,6 @@ static const struct nth_case nth_cases[] = {
 	  NULL },
 	{ "STATS", false, TASKLOCAL_IOC_STATS, nth_set_v, nth_arg_zero, NULL },
 };
-
-enum { NTH_FAILED_CLEANLY, NTH_BAD, NTH_SUCCEEDED };
 
 /*
  * In a child of its own: the case's call with its @n-th allocation
