@@ -147,6 +147,15 @@ static const struct tasklocal_key_ops tl_ukey_initial_ops = {
 	.child = tl_ukey_child_value,
 };
 
+/* With tl_ukeys_lock held: @uk's name, if it has one, is free again. */
+static void tl_ukey_unname(struct tl_ukey *uk)
+{
+	lockdep_assert_held(&tl_ukeys_lock);
+	if (uk->name[0])
+		rhashtable_remove_fast(&tl_ukey_names, &uk->name_node,
+				       tl_ukey_name_params);
+}
+
 /*
  * With tl_ukeys_lock held: the key dies now, whoever still holds a
  * reference. Its name is free for a new key at once.
@@ -157,9 +166,7 @@ static void tl_ukey_kill_locked(struct tl_ukey *uk)
 	tl_key_kill(&uk->key);
 	if (!list_empty(&uk->node)) {
 		list_del_init(&uk->node);
-		if (uk->name[0])
-			rhashtable_remove_fast(&tl_ukey_names, &uk->name_node,
-					       tl_ukey_name_params);
+		tl_ukey_unname(uk);
 		tl_ukey_user_count(uk->uid, -1);
 		atomic_long_dec(&tl_stats.user_keys);
 	}
@@ -300,9 +307,7 @@ static int tl_ukey_register(struct tl_ukey *uk)
 uncount:
 	tl_ukey_user_count(uk->uid, -1);
 unname:
-	if (uk->name[0])
-		rhashtable_remove_fast(&tl_ukey_names, &uk->name_node,
-				       tl_ukey_name_params);
+	tl_ukey_unname(uk);
 	return err;
 }
 
